@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { openPatterns } from '../../../shared/store/patterns';
+import type { CliEnv } from '../main';
+import { table } from '../output';
+
+export function register(program: Command, env: CliEnv): void {
+  program
+    .command('status')
+    .description('open issues grouped by fingerprint: count, first and last seen, tool, sample')
+    .action(async () => {
+      const out = env.output();
+      const store = env.store();
+      const data = await store.read();
+      const open = openPatterns(data);
+      if (out.json) {
+        out.printJson({
+          store: store.file,
+          openIssues: open.map((p) => ({
+            fingerprint: p.fingerprint,
+            coarseFingerprint: p.coarseFingerprint,
+            tool: p.tool,
+            category: p.category,
+            count: p.counts.seen,
+            firstSeen: p.firstSeen,
+            lastSeen: p.lastSeen,
+            file: p.file ?? null,
+            line: p.line ?? null,
+            sample: p.examples[0] ?? p.message,
+            quarantined: p.quarantined,
+          })),
+        });
+        return;
+      }
+      out.line(out.dim(`store: ${store.file}`));
+      if (open.length === 0) {
+        out.line(out.green('No open issues.'));
+        return;
+      }
+      out.line(out.bold(`${open.length} open issue${open.length === 1 ? '' : 's'}`));
+      const rows = open.map((p) => [p.fingerprint, String(p.counts.seen), p.tool, p.firstSeen.slice(0, 16).replace('T', ' '), p.lastSeen.slice(0, 16).replace('T', ' '), (p.examples[0] ?? p.message).slice(0, 80)]);
+      out.line(table(rows, ['FINGERPRINT', 'COUNT', 'TOOL', 'FIRST SEEN', 'LAST SEEN', 'SAMPLE']));
+    });
+}

@@ -1,0 +1,42 @@
+// Grouped, human-readable findings for `scan` and `run`.
+import type { ErrorEvent } from '../../shared/detect/detector';
+import type { Output } from './output';
+
+export interface FindingGroup {
+  fingerprint: string;
+  events: ErrorEvent[];
+}
+
+/** Groups events by fine fingerprint, root causes first, then by first appearance. */
+export function groupFindings(events: ErrorEvent[]): FindingGroup[] {
+  const groups = new Map<string, FindingGroup>();
+  for (const e of events) {
+    const g = groups.get(e.fingerprint) ?? { fingerprint: e.fingerprint, events: [] };
+    g.events.push(e);
+    groups.set(e.fingerprint, g);
+  }
+  return [...groups.values()].sort((a, b) => Number(Boolean(a.events[0].causedBy)) - Number(Boolean(b.events[0].causedBy)));
+}
+
+export function location(e: ErrorEvent): string {
+  if (!e.file) return '';
+  return `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}`;
+}
+
+export function printFindings(out: Output, events: ErrorEvent[]): void {
+  const errors = events.filter((e) => e.severity === 'error');
+  if (events.length === 0) {
+    out.line(out.green('heal: no failures recognised'));
+    return;
+  }
+  const groups = groupFindings(events);
+  out.line(out.bold(`heal: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${groups.length} group${groups.length === 1 ? '' : 's'}`));
+  for (const g of groups) {
+    const e = g.events[0];
+    const count = g.events.length > 1 ? ` ×${g.events.length}` : '';
+    const sev = e.severity === 'error' ? out.red(e.severity) : out.yellow(e.severity);
+    const where = location(e);
+    out.line(`  ${sev} ${out.dim(`[${e.tool}/${e.category}]`)} ${e.message}${count}`);
+    out.line(`    ${out.dim(`${g.fingerprint}${where ? `  ${where}` : ''}${e.causedBy ? `  caused by ${e.causedBy}` : ''}`)}`);
+  }
+}

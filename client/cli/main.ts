@@ -1,0 +1,79 @@
+// `heal`: the headless CLI. Uses only the engine (shared/).
+import { Command, CommanderError } from 'commander';
+import { LocalStore } from '../../shared/store/localStore';
+import { StoreError } from '../../shared/store/errors';
+import { CliError, ExitCode, Output, type GlobalOptions } from './output';
+import { register as registerScan } from './commands/scan';
+import { register as registerRun } from './commands/run';
+import { register as registerStatus } from './commands/status';
+import { register as registerFingerprint } from './commands/fingerprint';
+
+declare const HEAL_VERSION: string | undefined;
+export const VERSION = typeof HEAL_VERSION === 'string' ? HEAL_VERSION : '0.0.0-dev';
+
+/** What every command gets: global options, output, the store, and whether Heal is enabled. */
+export interface CliEnv {
+  options(): GlobalOptions;
+  output(stream?: NodeJS.WriteStream): Output;
+  store(): LocalStore;
+  readonly enabled: boolean;
+}
+
+export function buildProgram(): { program: Command; env: CliEnv } {
+  const program = new Command('heal');
+  let store: LocalStore | undefined;
+  const env: CliEnv = {
+    options: () => program.opts<GlobalOptions>(),
+    output: (stream) => new Output(program.opts<GlobalOptions>(), stream ?? process.stdout),
+    store: () => (store ??= LocalStore.at({ store: program.opts<GlobalOptions>().store })),
+    get enabled() {
+      return program.opts<GlobalOptions>().heal !== false && process.env.HEAL_DISABLE !== '1';
+    },
+  };
+  program
+    .description('Heal: recognise failing commands, remember them, suggest and apply safe fixes')
+    .version(VERSION, '-V, --version')
+    .option('--json', 'machine-readable output (a stable, documented shape)')
+    .option('-q, --quiet', 'print only what matters (errors, results)')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('--store <dir>', 'store directory (default: $HEAL_STORE or ./.heal)')
+    .option('--no-heal', 'disable Heal (also HEAL_DISABLE=1): `run` passes the command through untouched')
+    .showHelpAfterError('(run heal --help for usage)')
+    .exitOverride();
+  program.hook('preAction', (_this, action) => {
+    if (!env.enabled && action.name() !== 'run') {
+      throw new CliError('heal: disabled (--no-heal or HEAL_DISABLE=1); nothing done.', ExitCode.disabled);
+    }
+  });
+  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint]) register(program, env);
+  return { program, env };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { program } = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return ExitCode.usage;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof StoreError) {
+      process.stderr.write(`heal: ${e.message}\n`);
+      return ExitCode.store;
+    }
+    process.stderr.write(`heal: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return 70;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

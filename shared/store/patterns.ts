@@ -1,0 +1,89 @@
+// Recording occurrences of errors as patterns, with bounded history.
+import { randomUUID } from 'node:crypto';
+import { normalizeMessage } from '../fingerprint';
+import type { ErrorEvent } from '../detect/detector';
+import { MAX_DAILY_DAYS, MAX_EXAMPLES, MAX_HISTORY, MAX_RUNS, type Pattern, type RunRecord, type StoreData } from './schema';
+
+export interface RunInfo {
+  source: string;
+  commandLine?: string;
+  cwd?: string;
+  exitCode?: number;
+  durationMs?: number;
+}
+
+function pushBounded<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+function trimDaily(daily: Record<string, number>): void {
+  const days = Object.keys(daily);
+  if (days.length <= MAX_DAILY_DAYS) return;
+  days.sort();
+  for (const day of days.slice(0, days.length - MAX_DAILY_DAYS)) delete daily[day];
+}
+
+export function newPattern(event: ErrorEvent, at: string): Pattern {
+  return {
+    fingerprint: event.fingerprint,
+    coarseFingerprint: event.coarseFingerprint,
+    tool: event.tool,
+    category: event.category,
+    message: normalizeMessage(event.message),
+    examples: [],
+    file: event.file,
+    line: event.line,
+    counts: { seen: 0, fixed: 0, failed: 0 },
+    firstSeen: at,
+    lastSeen: at,
+    history: [],
+    daily: {},
+    fixes: [],
+    confidence: 0,
+    quarantined: false,
+    ignored: false,
+    commands: [],
+  };
+}
+
+/** Adds one occurrence of `event` at `at` (ISO time) to the store document. */
+export function recordOccurrence(data: StoreData, event: ErrorEvent, at: string, commandLine?: string): Pattern {
+  const pattern = (data.patterns[event.fingerprint] ??= newPattern(event, at));
+  pattern.counts.seen++;
+  if (at > pattern.lastSeen) pattern.lastSeen = at;
+  if (at < pattern.firstSeen) pattern.firstSeen = at;
+  pushBounded(pattern.history, at, MAX_HISTORY);
+  const day = at.slice(0, 10);
+  pattern.daily[day] = (pattern.daily[day] ?? 0) + 1;
+  trimDaily(pattern.daily);
+  if (!pattern.examples.includes(event.message) && pattern.examples.length < MAX_EXAMPLES) pattern.examples.push(event.message);
+  if (event.file) {
+    pattern.file = event.file;
+    pattern.line = event.line;
+  }
+  if (commandLine && !pattern.commands.includes(commandLine)) pushBounded(pattern.commands, commandLine, 10);
+  delete pattern.resolvedAt;
+  return pattern;
+}
+
+/** Records a whole run: each event as an occurrence and the run itself (for metrics and flakiness). */
+export function recordRun(data: StoreData, events: ErrorEvent[], run: RunInfo, at = new Date().toISOString()): RunRecord {
+  for (const event of events) recordOccurrence(data, event, at, run.commandLine);
+  const record: RunRecord = { id: randomUUID(), at, ...run, fingerprints: [...new Set(events.map((e) => e.fingerprint))] };
+  pushBounded(data.runs, record, MAX_RUNS);
+  // A passing run of a command resolves the open patterns last seen with it.
+  if (run.exitCode === 0 && run.commandLine) {
+    for (const pattern of Object.values(data.patterns)) {
+      if (!pattern.resolvedAt && pattern.commands.includes(run.commandLine) && !record.fingerprints.includes(pattern.fingerprint)) pattern.resolvedAt = at;
+    }
+  }
+  return record;
+}
+
+/** Open issues: seen, not resolved, not ignored. */
+export function openPatterns(data: StoreData): Pattern[] {
+  return Object.values(data.patterns)
+    .filter((p) => !p.resolvedAt && !p.ignored)
+    .sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : 0));
+}
