@@ -18,21 +18,56 @@ const RULES: Array<[RegExp, string]> = [
   [/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, '<ip>'],
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, '<hex>'],
   [/\b(?:pid|PID|port|Port)[=: ]\s*\d+/g, '<kv>'],
-  [/[+-]?\b\d+(?:\.\d+)*\b/g, '<n>'],
+  [/(?<![A-Za-z0-9])[+-]?\d+(?:\.\d+)*(?![A-Za-z0-9])/g, '<n>'],
 ];
+
+// Error codes such as TS2307, E0425 or SC2086 name the error itself and are kept.
+const ERROR_CODE = /^[A-Z]{1,4}\d{2,5}$/;
+const PLACEHOLDER = /^<[a-z*]+>$/;
+const UNIT = /^(?:[KMGTP]i?B|B|bytes?|ms|us|µs|ns|s|sec|secs|seconds?|minutes?|m|h)$/;
+const EDGE_PUNCTUATION = /^([[({"'`]*)(.*?)([\])}"'`,;:.!?]*)$/;
+
+/** Token-level pass: digits inside a token, dotted host or class names → one placeholder; repeats collapsed. */
+function normalizeTokens(text: string, coarse: boolean): string {
+  const out: string[] = [];
+  for (const raw of text.split(/\s+/)) {
+    if (!raw) continue;
+    const [, pre, core, post] = EDGE_PUNCTUATION.exec(raw) ?? ['', '', raw, ''];
+    let token = core;
+    const assignment = /^([\w.-]+)=(.+)$/.exec(core);
+    if (assignment) {
+      if (coarse || /\d|</.test(assignment[2])) token = `${assignment[1]}=<*>`;
+    } else if (ERROR_CODE.test(core)) {
+      token = core;
+    } else if (/\d/.test(core) || (core.includes('<') && !PLACEHOLDER.test(core))) {
+      token = '<*>';
+    } else if (/^[\w-]+(?:\.[\w$-]+){2,}$/.test(core) && /[A-Za-z]/.test(core)) {
+      token = '<*>';
+    } else if (coarse && UNIT.test(core) && out[out.length - 1]?.endsWith('<n>')) {
+      token = '<unit>';
+    }
+    const full = pre + token + post;
+    if (out[out.length - 1] !== full) out.push(full);
+  }
+  return out.join(' ');
+}
 
 const QUOTED = /'[^'\n]{0,200}'|"[^"\n]{0,200}"|`[^`\n]{0,200}`|‘[^’\n]{0,200}’|“[^”\n]{0,200}”/g;
 
 /** Normalised message used by the fine fingerprint: variable parts replaced, quoted identifiers kept. */
 export function normalizeMessage(message: string): string {
+  return normalize(message, false);
+}
+
+function normalize(message: string, coarse: boolean): string {
   let text = message.length > 4096 ? message.slice(0, 4096) : message;
   for (const [re, token] of RULES) text = text.replace(re, token);
-  return text.replace(/\s+/g, ' ').trim();
+  return normalizeTokens(text, coarse);
 }
 
 /** Normalised message for the coarse fingerprint: like the fine one with quoted values dropped too. */
 export function coarseMessage(message: string): string {
-  return normalizeMessage(message.replace(QUOTED, '<q>')).replace(/(?:<q>\s*,?\s*)+/g, '<q> ');
+  return normalize(message.replace(QUOTED, '<q>'), true);
 }
 
 function hash(text: string): string {
