@@ -45,11 +45,11 @@ class LineFeeder {
       if (this.carry.length > 1 << 20) this.flush();
       return;
     }
-    this.scan.push(this.carry + text.slice(0, last + 1));
+    this.scan.write(this.carry + text.slice(0, last + 1));
     this.carry = text.slice(last + 1);
   }
   flush(): void {
-    if (this.carry) this.scan.push(this.carry + '\n');
+    if (this.carry) this.scan.write(this.carry + '\n');
     this.carry = '';
   }
 }

@@ -1,5 +1,9 @@
-// Scanner: drives all detectors over streamed output in linear time.
-import { cleanLine, MAX_LINE_BYTES, readChunks, TRUNCATION_MARKER } from '../capture';
+// Scanner: drives all detectors over streamed output in linear time and bounded memory.
+//
+// Bytes are searched as a latin1 view (one char per byte, no decoding cost) with one combined trigger regex;
+// only lines that match a trigger, or that follow while a detector is inside a block, are decoded as UTF-8
+// (invalid sequences replaced), cleaned and fed to detectors.
+import { cleanLine, MAX_LINE_BYTES, TRUNCATION_MARKER } from '../capture';
 import { fingerprintOf } from '../fingerprint';
 import type { DetectedError, Detector, DetectorSession, ErrorEvent, ScanContext } from './detector';
 import { allDetectors } from './registry';
@@ -24,7 +28,31 @@ function toEvent(error: DetectedError): ErrorEvent {
   return { ...error, ...fingerprintOf(error.tool, error.category, error.message) };
 }
 
-/** A scan in progress; feed it chunks that end on line boundaries. */
+/**
+ * Rewrites a trigger so it runs over the latin1 view of UTF-8 bytes: each non-ASCII character becomes its
+ * UTF-8 byte sequence. Inside a character class this widens the match, which is harmless for a prefilter
+ * (each candidate line is tested again with the real trigger after decoding).
+ */
+export function byteTriggerSource(source: string): string {
+  let out = '';
+  for (const ch of source) {
+    if (ch.charCodeAt(0) < 0x80) out += ch;
+    else for (const byte of Buffer.from(ch, 'utf8')) out += `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  let i = text.indexOf('\n', from);
+  while (i !== -1 && i < to) {
+    n++;
+    i = text.indexOf('\n', i + 1);
+  }
+  return n;
+}
+
+/** A scan in progress: write output to it in pieces of any size, then finish. */
 export class Scan {
   private readonly detectors: Detector[];
   private readonly sessions: DetectorSession[];
@@ -32,8 +60,12 @@ export class Scan {
   private readonly events: ErrorEvent[] = [];
   private lineNo = 0;
   private bytes = 0;
+  /** The incomplete last line of the previous piece (at most MAX_LINE_BYTES). */
+  private carry: Buffer | undefined;
+  /** Inside an over-long line whose head was already fed. */
+  private skippingLongLine = false;
 
-  constructor(private readonly options: ScanOptions = {}) {
+  constructor(options: ScanOptions = {}) {
     this.detectors = options.detectors ?? allDetectors();
     const emit = (error: DetectedError) => {
       const event = toEvent(error);
@@ -41,7 +73,7 @@ export class Scan {
       if (options.collect !== false) this.events.push(event);
     };
     this.sessions = this.detectors.map((d) => d.start(emit, options.context ?? {}));
-    this.combined = new RegExp(this.detectors.map((d) => `(?:${d.trigger.source})`).join('|'), 'g');
+    this.combined = new RegExp(this.detectors.map((d) => `(?:${byteTriggerSource(d.trigger.source)})`).join('|'), 'g');
   }
 
   private anyOpen(): boolean {
@@ -49,57 +81,87 @@ export class Scan {
     return false;
   }
 
-  private feedLine(raw: string, lineNo: number): void {
-    const line = raw.length > MAX_LINE_BYTES ? cleanLine(raw.slice(0, MAX_LINE_BYTES)) + TRUNCATION_MARKER : cleanLine(raw);
+  /** Decodes bytes [start, end) of one line and feeds it to the sessions that want it. */
+  private feedLine(buf: Buffer, start: number, end: number): void {
+    this.lineNo++;
+    const long = end - start > MAX_LINE_BYTES;
+    const raw = buf.toString('utf8', start, long ? start + MAX_LINE_BYTES : end);
+    const line = long ? cleanLine(raw) + TRUNCATION_MARKER : cleanLine(raw);
     for (let i = 0; i < this.sessions.length; i++) {
       const session = this.sessions[i];
-      if (session.open || this.detectors[i].trigger.test(line)) session.feed(line, lineNo);
+      if (session.open || this.detectors[i].trigger.test(line)) session.feed(line, this.lineNo);
     }
   }
 
-  /** Counts newlines in text[from, to). */
-  private static countLines(text: string, from: number, to: number): number {
-    let n = 0;
-    let i = text.indexOf('\n', from);
-    while (i !== -1 && i < to) {
-      n++;
-      i = text.indexOf('\n', i + 1);
-    }
-    return n;
-  }
-
-  /** Feeds a chunk of text that ends at a line boundary (or is the final piece). */
-  push(chunk: string): void {
-    this.bytes += chunk.length;
+  /** Processes buf[start, end), which ends with a newline. */
+  private region(buf: Buffer, start: number, end: number): void {
+    const text = buf.toString('latin1', start, end);
     let pos = 0;
-    const end = chunk.length;
-    while (pos < end) {
+    while (pos < text.length) {
       if (this.anyOpen()) {
-        let nl = chunk.indexOf('\n', pos);
-        if (nl === -1) nl = end;
-        this.lineNo++;
-        this.feedLine(chunk.slice(pos, nl), this.lineNo);
+        const nl = text.indexOf('\n', pos);
+        this.feedLine(buf, start + pos, start + nl);
         pos = nl + 1;
         continue;
       }
       this.combined.lastIndex = pos;
-      const m = this.combined.exec(chunk);
+      const m = this.combined.exec(text);
       if (!m) {
-        this.lineNo += Scan.countLines(chunk, pos, end) + (chunk.endsWith('\n') ? 0 : 1);
+        this.lineNo += countNewlines(text, pos, text.length);
         return;
       }
-      const lineStart = chunk.lastIndexOf('\n', m.index) + 1;
-      const start = lineStart > pos ? lineStart : pos;
-      this.lineNo += Scan.countLines(chunk, pos, start);
-      let nl = chunk.indexOf('\n', m.index);
-      if (nl === -1) nl = end;
-      this.lineNo++;
-      this.feedLine(chunk.slice(start, nl), this.lineNo);
+      const lineStart = Math.max(pos, text.lastIndexOf('\n', m.index) + 1);
+      this.lineNo += countNewlines(text, pos, lineStart);
+      const nl = text.indexOf('\n', m.index);
+      this.feedLine(buf, start + lineStart, start + nl);
       pos = nl + 1;
     }
   }
 
+  /** Feeds the head of an over-long line and skips the rest of it. */
+  private longLine(buf: Buffer): void {
+    const head = Buffer.concat([buf.subarray(0, MAX_LINE_BYTES + 1), Buffer.from('\n')]);
+    this.region(head, 0, head.length);
+    this.skippingLongLine = true;
+  }
+
+  /** Feeds raw output (any split, any encoding damage). */
+  write(piece: Buffer | string): void {
+    let buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    this.bytes += buf.length;
+    if (this.skippingLongLine) {
+      const nl = buf.indexOf(10);
+      if (nl === -1) return;
+      buf = buf.subarray(nl + 1);
+      this.skippingLongLine = false;
+    }
+    let from = 0;
+    if (this.carry) {
+      // Join the carried partial line with the head of this piece only, so big pieces are never copied.
+      const nl = buf.indexOf(10);
+      const head = Buffer.concat([this.carry, buf.subarray(0, nl === -1 ? buf.length : nl + 1)]);
+      this.carry = undefined;
+      if (nl === -1) {
+        if (head.length > MAX_LINE_BYTES) this.longLine(head);
+        else this.carry = head;
+        return;
+      }
+      this.region(head, 0, head.length);
+      from = nl + 1;
+    }
+    const last = buf.lastIndexOf(10);
+    if (last >= from) this.region(buf, from, last + 1);
+    const rest = buf.subarray(Math.max(from, last + 1));
+    if (rest.length > MAX_LINE_BYTES) this.longLine(rest);
+    else if (rest.length > 0) this.carry = Buffer.from(rest);
+  }
+
   finish(): ScanResult {
+    if (this.carry) {
+      const tail = Buffer.concat([this.carry, Buffer.from('\n')]);
+      this.carry = undefined;
+      this.region(tail, 0, tail.length);
+    }
     for (const s of this.sessions) s.end();
     linkCauses(this.events);
     return { events: this.events, lines: this.lineNo, bytes: this.bytes };
@@ -109,13 +171,13 @@ export class Scan {
 /** Scans a whole text in memory. */
 export function scanText(text: string, options: ScanOptions = {}): ScanResult {
   const scan = new Scan(options);
-  scan.push(text.endsWith('\n') ? text : text + '\n');
+  scan.write(text);
   return scan.finish();
 }
 
 /** Scans a byte or text stream with bounded memory. */
 export async function scanStream(input: AsyncIterable<Buffer | string>, options: ScanOptions = {}): Promise<ScanResult> {
   const scan = new Scan(options);
-  for await (const chunk of readChunks(input)) scan.push(chunk);
+  for await (const piece of input) scan.write(piece);
   return scan.finish();
 }
