@@ -73,7 +73,7 @@ export class Scan {
       if (options.collect !== false) this.events.push(event);
     };
     this.sessions = this.detectors.map((d) => d.start(emit, options.context ?? {}));
-    this.combined = new RegExp(this.detectors.map((d) => `(?:${byteTriggerSource(d.trigger.source)})`).join('|'), 'g');
+    this.combined = new RegExp(this.detectors.map((d) => `(?:${byteTriggerSource(d.trigger.source)})`).join('|'), 'gm');
   }
 
   private anyOpen(): boolean {
