@@ -23,10 +23,11 @@ export function location(e: ErrorEvent): string {
   return `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}`;
 }
 
-export function printFindings(out: Output, events: ErrorEvent[]): void {
+export function printFindings(out: Output, events: ErrorEvent[], exitCode?: number): void {
   const errors = events.filter((e) => e.severity === 'error');
   if (events.length === 0) {
-    out.line(out.green('heal: no failures recognised'));
+    if (exitCode) out.line(out.yellow(`heal: the command failed (exit ${exitCode}) but no known error was recognised in its output`));
+    else out.line(out.green('heal: no failures recognised'));
     return;
   }
   const groups = groupFindings(events);

@@ -31,7 +31,7 @@ export function register(program: Command, env: CliEnv): void {
         out.printJson({ command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events.map((e) => eventToJson(e)) });
       } else if (result.exitCode !== 0 || result.events.some((e) => e.severity === 'error')) {
         process.stderr.write('\n');
-        printFindings(env.output(process.stderr), result.events);
+        printFindings(env.output(process.stderr), result.events, result.exitCode);
       }
     });
 }

@@ -1,0 +1,3 @@
+const dayjs = require('dayjs');
+
+console.log(dayjs().format('YYYY-MM-DD'));
