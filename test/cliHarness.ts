@@ -1,0 +1,49 @@
+// Runs the real CLI as a child process, bundled from source once per test process.
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+
+let bundled: Promise<string> | undefined;
+
+/** Bundles client/cli/main.ts into a temporary file (like dist/cli.js) and returns its path. */
+export function cliPath(): Promise<string> {
+  bundled ??= (async () => {
+    const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'heal-cli-')), 'cli.js');
+    await build({
+      entryPoints: [path.resolve(__dirname, '../client/cli/main.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile,
+      logLevel: 'error',
+      define: { 'import.meta.url': 'importMetaUrl' },
+      banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    });
+    return outfile;
+  })();
+  return bundled;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(args: string[], options: SpawnOptions & { input?: string | Buffer } = {}): Promise<CliResult> {
+  const cli = await cliPath();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { ...options, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin!.end(options.input ?? '');
+  });
+}
