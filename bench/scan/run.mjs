@@ -42,13 +42,15 @@ await build({ entryPoints: [path.join(root, 'bench/scan/triggers.ts')], bundle: 
 const pattern = execFileSync(process.execPath, [triggersJs], { encoding: 'utf8' });
 
 /** Runs a command, returns wall time, peak RSS (from /usr/bin/time when present) and stdout. */
-function timed(cmd, args) {
+function timed(cmd, args, capture = true) {
   return new Promise((resolve, reject) => {
     const useTime = existsSync('/usr/bin/time');
     const child = useTime ? spawn('/usr/bin/time', ['-f', '%M', cmd, ...args]) : spawn(cmd, args);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d) => {
+      if (capture) stdout += d;
+    });
     child.stderr.on('data', (d) => (stderr += d));
     const start = process.hrtime.bigint();
     child.on('error', reject);
@@ -61,7 +63,7 @@ function timed(cmd, args) {
 }
 
 // Warm the page cache so both read from memory.
-await timed('cat', [logFile]);
+await timed('cat', [logFile], false);
 const store = mkdtempSync(path.join(tmpdir(), 'heal-bench-store-'));
 const heal = await timed(process.execPath, [path.join(root, 'dist/cli.js'), 'scan', logFile, '--json', '--store', store]);
 const ripgrep = await timed(rg, ['-c', pattern, logFile]);
