@@ -20,6 +20,9 @@ export interface DetectedError {
   endLine: number;
 }
 
+/** A detector's finding before the scanner adds the block's lines and position. */
+export type Found = Omit<DetectedError, 'context' | 'startLine' | 'endLine'>;
+
 export interface ErrorEvent extends DetectedError {
   fingerprint: string;
   coarseFingerprint: string;
@@ -34,8 +37,13 @@ export interface ScanContext {
 }
 
 export interface DetectorSession {
-  /** Feeds one cleaned line (1-based `lineNo`). Lines reach a session while it is `open` or when its trigger matches. */
-  feed(line: string, lineNo: number): void;
+  /**
+   * Feeds one cleaned line (1-based `lineNo`). Lines reach open sessions first; then, if no open session
+   * claimed the line, the sessions whose trigger matches, in registry order, until one claims it. Returning
+   * true claims the line (it belongs to this detector's error), which keeps one failure from becoming several
+   * events and lets a specific detector shadow the generic one.
+   */
+  feed(line: string, lineNo: number): boolean;
   /** True while the session is inside a multi-line block and needs every following line. */
   readonly open: boolean;
   /** Flushes any block still open at end of input. */
@@ -56,11 +64,14 @@ export interface Detector {
 /** Keeps at most `max` items; used to bound context and block sizes. */
 export const MAX_CONTEXT_LINES = 20;
 
-/** Helper for single-line detectors: every triggered line is passed to `match`. */
+/**
+ * Helper for single-line detectors: every triggered line is passed to `match`, which returns the error, or
+ * `null` to claim the line silently (a summary of an error already reported), or undefined to pass.
+ */
 export function lineDetector(
   id: string,
   trigger: RegExp,
-  match: (line: string, lineNo: number, context: ScanContext) => Omit<DetectedError, 'context' | 'startLine' | 'endLine'> | undefined,
+  match: (line: string, lineNo: number, context: ScanContext) => Found | null | undefined,
 ): Detector {
   return {
     id,
@@ -71,6 +82,7 @@ export function lineDetector(
         feed(line, lineNo) {
           const found = match(line, lineNo, context);
           if (found) emit({ ...found, context: [line], startLine: lineNo, endLine: lineNo });
+          return found !== undefined;
         },
         end() {},
       };

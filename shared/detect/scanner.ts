@@ -58,6 +58,8 @@ export class Scan {
   private readonly sessions: DetectorSession[];
   private readonly combined: RegExp;
   private readonly events: ErrorEvent[] = [];
+  /** Per session: whether it was open (and so already fed) for the current line. */
+  private readonly sawLine: boolean[] = [];
   private lineNo = 0;
   private bytes = 0;
   /** The incomplete last line of the previous piece (at most MAX_LINE_BYTES). */
@@ -87,15 +89,25 @@ export class Scan {
     const long = end - start > MAX_LINE_BYTES;
     const raw = buf.toString('utf8', start, long ? start + MAX_LINE_BYTES : end);
     const line = long ? cleanLine(raw) + TRUNCATION_MARKER : cleanLine(raw);
+    const sawLine = this.sawLine;
+    let claimed = false;
     for (let i = 0; i < this.sessions.length; i++) {
-      const session = this.sessions[i];
-      if (session.open || this.detectors[i].trigger.test(line)) session.feed(line, this.lineNo);
+      sawLine[i] = this.sessions[i].open;
+      if (sawLine[i] && this.sessions[i].feed(line, this.lineNo)) claimed = true;
+    }
+    if (claimed) return;
+    for (let i = 0; i < this.sessions.length; i++) {
+      if (!sawLine[i] && this.detectors[i].trigger.test(line) && this.sessions[i].feed(line, this.lineNo)) return;
     }
   }
 
   /** Processes buf[start, end), which ends with a newline. */
   private region(buf: Buffer, start: number, end: number): void {
     const text = buf.toString('latin1', start, end);
+    if (text.indexOf('\x1b') !== -1 || text.indexOf('\r') !== -1) {
+      this.escapedRegion(buf, start, text);
+      return;
+    }
     let pos = 0;
     while (pos < text.length) {
       if (this.anyOpen()) {
@@ -114,6 +126,25 @@ export class Scan {
       this.lineNo += countNewlines(text, pos, lineStart);
       const nl = text.indexOf('\n', m.index);
       this.feedLine(buf, start + lineStart, start + nl);
+      pos = nl + 1;
+    }
+  }
+
+  /**
+   * Coloured or carriage-return output: escapes can split a trigger word, so each line is cleaned before the
+   * prefilter runs on it. Slower than the fast path, and only taken where escapes occur.
+   */
+  private escapedRegion(buf: Buffer, start: number, text: string): void {
+    let pos = 0;
+    while (pos < text.length) {
+      const nl = text.indexOf('\n', pos);
+      if (this.anyOpen()) {
+        this.feedLine(buf, start + pos, start + nl);
+      } else {
+        this.combined.lastIndex = 0;
+        if (this.combined.test(cleanLine(text.slice(pos, Math.min(nl, pos + MAX_LINE_BYTES))))) this.feedLine(buf, start + pos, start + nl);
+        else this.lineNo++;
+      }
       pos = nl + 1;
     }
   }

@@ -53,12 +53,13 @@ describe('scanner', () => {
             if (!lines) {
               lines = [];
               first = n;
-              return;
+              return true;
             }
             if (line === 'END') {
               emit({ tool: 'b', category: 'error', severity: 'error', message: lines.join('|'), context: lines, startLine: first, endLine: n });
               lines = undefined;
             } else lines.push(line);
+            return true;
           },
           end() {},
         };

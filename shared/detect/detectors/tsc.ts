@@ -1,5 +1,5 @@
 // TypeScript compiler: `file(line,col): error TS1234: msg` (plain) and `file:line:col - error TS1234: msg` (pretty).
-import { lineDetector } from '../detector';
+import { lineDetector, type Found } from '../detector';
 
 const PLAIN = /^(.+?)\((\d+),(\d+)\): (error|warning) TS(\d+): (.*)$/;
 const PRETTY = /^(.+?):(\d+):(\d+) - (error|warning) TS(\d+): (.*)$/;
@@ -24,7 +24,19 @@ const CATEGORIES: Record<string, string> = {
   '6133': 'unused',
 };
 
-export const tscDetector = lineDetector('tsc', / TS\d+: /, (line) => {
+/** Names the message is about: the module for TS2307, the name for TS2304/TS2552, tsc's own suggestion. */
+function dataOf(code: string, message: string): Record<string, string> {
+  const data: Record<string, string> = { code: `TS${code}` };
+  const quoted = /'([^']+)'/.exec(message)?.[1];
+  const category = CATEGORIES[code];
+  if (quoted && (category === 'module-not-found' || category === 'missing-types')) data.module = quoted;
+  else if (quoted && (category === 'name-not-found' || category === 'property-not-found')) data.name = quoted;
+  const suggestion = /Did you mean '([^']+)'\?/.exec(message)?.[1];
+  if (suggestion) data.suggestion = suggestion;
+  return data;
+}
+
+export const tscDetector = lineDetector('tsc', / TS\d+: /, (line): Found | null | undefined => {
   const m = PLAIN.exec(line) ?? PRETTY.exec(line);
   if (m) {
     const [, file, ln, col, sev, code, message] = m;
@@ -36,10 +48,10 @@ export const tscDetector = lineDetector('tsc', / TS\d+: /, (line) => {
       file,
       line: Number(ln),
       column: Number(col),
-      data: { code: `TS${code}` },
+      data: dataOf(code, message),
     };
   }
   const g = GLOBAL.exec(line);
   if (!g) return undefined;
-  return { tool: 'tsc', category: CATEGORIES[g[2]] ?? `TS${g[2]}`, severity: g[1] === 'warning' ? 'warning' : 'error', message: `TS${g[2]}: ${g[3]}`, data: { code: `TS${g[2]}` } };
+  return { tool: 'tsc', category: CATEGORIES[g[2]] ?? `TS${g[2]}`, severity: g[1] === 'warning' ? 'warning' : 'error', message: `TS${g[2]}: ${g[3]}`, data: dataOf(g[2], g[3]) };
 });
