@@ -1,0 +1,146 @@
+// Lookup: for a failed run, ranked and explained suggestions from memory (exact, then similar) and rules.
+import { createHash } from 'node:crypto';
+import type { ErrorEvent } from '../detect/detector';
+import type { Fix } from '../fix';
+import { splitCommand, programName } from '../corrections/commandLine';
+import { builtinRules } from '../rules';
+import type { Proposal, Rule, RuleEnvironment, RuleInput } from '../rules/rule';
+import { machineEnvironment } from '../rules/environment';
+import { classifyFix } from '../validate/safety';
+import type { PatternSource } from './patternSource';
+import { SIMILARITY_THRESHOLD } from './similar';
+import type { Suggestion } from './suggestion';
+
+export interface LookupContext {
+  /** The failed command line, when known. */
+  command?: string;
+  /** The (clean) output of the failed command, for command-line corrections. */
+  output?: string;
+  exitCode?: number;
+  cwd?: string;
+  /** Pattern memories in lookup order (local first, then remote). */
+  sources?: PatternSource[];
+  env?: RuleEnvironment;
+  rules?: Rule[];
+  /** Workspace root for the safety classifier (edits outside it are dangerous). */
+  workspaceRoot?: string;
+}
+
+const TIER_ORDER = { exact: 0, similar: 1, rule: 2 } as const;
+
+/** A stable id for a fix: the same fix for the same failure always gets the same id. */
+export function fixId(fix: Omit<Fix, 'id'>, fingerprint = ''): string {
+  return createHash('sha256').update(JSON.stringify([fingerprint, fix.kind, fix.command ?? '', fix.edits ?? [], fix.description])).digest('hex').slice(0, 12);
+}
+
+function fromProposal(p: Proposal, rule: Rule, ctx: LookupContext): Suggestion {
+  const base = { kind: p.kind, command: p.command, edits: p.edits, description: p.description };
+  const fix: Fix = { id: fixId(base, p.event?.fingerprint), ...base };
+  const safety = classifyFix(fix, ctx.workspaceRoot ?? ctx.cwd ?? process.cwd());
+  return { fix, tier: 'rule', confidence: p.confidence, why: p.why, safety: safety.safety, provenance: `rule:${rule.id}`, fingerprint: p.event?.fingerprint };
+}
+
+/** Wilson lower bound of the success rate: how sure we are a remembered fix works. */
+export function wilsonLowerBound(successes: number, trials: number, z = 1.96): number {
+  if (trials === 0) return 0;
+  const p = successes / trials;
+  const d = 1 + (z * z) / trials;
+  return (p + (z * z) / (2 * trials) - z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) / d;
+}
+
+async function fromMemory(event: ErrorEvent, ctx: LookupContext): Promise<Suggestion[]> {
+  const out: Suggestion[] = [];
+  const root = ctx.workspaceRoot ?? ctx.cwd ?? process.cwd();
+  for (const source of ctx.sources ?? []) {
+    const pattern = await source.exact(event.fingerprint).catch(() => undefined);
+    if (!pattern || pattern.quarantined || pattern.ignored || pattern.fixes.length === 0) continue;
+    const trials = pattern.counts.fixed + pattern.counts.failed;
+    for (const fix of pattern.fixes) {
+      out.push({
+        fix,
+        tier: 'exact',
+        confidence: Math.max(pattern.confidence, wilsonLowerBound(pattern.counts.fixed, trials), 0.5),
+        why: `This exact failure was fixed this way before (${pattern.counts.fixed} of ${trials} times).`,
+        safety: classifyFix(fix, root).safety,
+        provenance: `pattern:${pattern.fingerprint}@${source.name}`,
+        fingerprint: event.fingerprint,
+      });
+    }
+  }
+  if (out.length > 0) return out;
+  for (const source of ctx.sources ?? []) {
+    const similar = await source.similar(event.message, event.tool, 3).catch(() => []);
+    for (const { pattern, similarity } of similar) {
+      if (similarity < SIMILARITY_THRESHOLD || pattern.quarantined || pattern.ignored || pattern.counts.fixed === 0) continue;
+      for (const fix of pattern.fixes) {
+        out.push({
+          fix,
+          tier: 'similar',
+          confidence: similarity * Math.max(pattern.confidence, 0.5),
+          why: `A similar failure (${Math.round(similarity * 100)}% alike) was fixed this way.`,
+          safety: classifyFix(fix, root).safety,
+          provenance: `pattern:${pattern.fingerprint}@${source.name}`,
+          fingerprint: event.fingerprint,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function ruleInput(events: ErrorEvent[], ctx: LookupContext): RuleInput {
+  const command = ctx.command ?? '';
+  const line = splitCommand(command);
+  return { command, line, program: programName(line), output: ctx.output ?? '', events, exitCode: ctx.exitCode, cwd: ctx.cwd, env: ctx.env ?? machineEnvironment(ctx.cwd) };
+}
+
+function applicable(rule: Rule, input: RuleInput): boolean {
+  if (rule.programs && !rule.programs.includes(input.program)) return false;
+  if (rule.tools && !input.events.some((e) => rule.tools!.includes(e.tool))) return false;
+  return true;
+}
+
+function rank(suggestions: Suggestion[], rootFirst: Map<string, number>): Suggestion[] {
+  const seen = new Set<string>();
+  return suggestions
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => TIER_ORDER[a.s.tier] - TIER_ORDER[b.s.tier] || (rootFirst.get(a.s.fingerprint ?? '') ?? 0) - (rootFirst.get(b.s.fingerprint ?? '') ?? 0) || b.s.confidence - a.s.confidence || a.i - b.i)
+    .map(({ s }) => s)
+    .filter((s) => {
+      const key = `${s.fix.kind}\0${s.fix.command ?? s.fix.description}\0${JSON.stringify(s.fix.edits ?? [])}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+/**
+ * Suggestions for a failed run: memory first (exact, then similar, per event), then rules over the command
+ * line, its output and the detected events. Root causes rank before their followers.
+ */
+export async function lookupRun(events: ErrorEvent[], ctx: LookupContext = {}): Promise<Suggestion[]> {
+  const all: Suggestion[] = [];
+  for (const event of events) all.push(...(await fromMemory(event, ctx)));
+  const input = ruleInput(events, ctx);
+  for (const rule of ctx.rules ?? builtinRules) {
+    if (!applicable(rule, input)) continue;
+    let proposals: Proposal[];
+    try {
+      proposals = rule.propose(input);
+    } catch {
+      continue; // A rule that cannot handle odd input must not take the others down.
+    }
+    for (const p of proposals) {
+      if (p.kind === 'replace' && p.command?.trim() === input.command.trim()) continue;
+      all.push(fromProposal(p, rule, ctx));
+    }
+  }
+  // Followers of a cascade rank after their root cause.
+  const order = new Map<string, number>(events.map((e) => [e.fingerprint, e.causedBy ? 1 : 0]));
+  return rank(all, order);
+}
+
+/** Suggestions for one event. */
+export async function lookup(event: ErrorEvent, ctx: LookupContext = {}): Promise<Suggestion[]> {
+  return (await lookupRun([event], ctx)).filter((s) => !s.fingerprint || s.fingerprint === event.fingerprint);
+}
