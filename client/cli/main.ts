@@ -7,6 +7,8 @@ import { register as registerScan } from './commands/scan';
 import { register as registerRun } from './commands/run';
 import { register as registerStatus } from './commands/status';
 import { register as registerFingerprint } from './commands/fingerprint';
+import { register as registerSuggest } from './commands/suggest';
+import { register as registerExplain } from './commands/explain';
 
 declare const HEAL_VERSION: string | undefined;
 export const VERSION = typeof HEAL_VERSION === 'string' ? HEAL_VERSION : '0.0.0-dev';
@@ -45,7 +47,7 @@ export function buildProgram(): { program: Command; env: CliEnv } {
       throw new CliError('heal: disabled (--no-heal or HEAL_DISABLE=1); nothing done.', ExitCode.disabled);
     }
   });
-  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint]) register(program, env);
+  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain]) register(program, env);
   return { program, env };
 }
 

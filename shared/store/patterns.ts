@@ -1,5 +1,7 @@
 // Recording occurrences of errors as patterns, with bounded history.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { defineSection } from './section';
 import { normalizeMessage } from '../fingerprint';
 import type { ErrorEvent } from '../detect/detector';
 import { MAX_DAILY_DAYS, MAX_EXAMPLES, MAX_HISTORY, MAX_RUNS, type Pattern, type RunRecord, type StoreData } from './schema';
@@ -58,6 +60,7 @@ export function recordOccurrence(data: StoreData, event: ErrorEvent, at: string,
   pattern.daily[day] = (pattern.daily[day] ?? 0) + 1;
   trimDaily(pattern.daily);
   if (!pattern.examples.includes(event.message) && pattern.examples.length < MAX_EXAMPLES) pattern.examples.push(event.message);
+  if (event.data) pattern.data = event.data;
   if (event.file) {
     pattern.file = event.file;
     pattern.line = event.line;
@@ -70,6 +73,7 @@ export function recordOccurrence(data: StoreData, event: ErrorEvent, at: string,
 /** Records a whole run: each event as an occurrence and the run itself (for metrics and flakiness). */
 export function recordRun(data: StoreData, events: ErrorEvent[], run: RunInfo, at = new Date().toISOString()): RunRecord {
   for (const event of events) recordOccurrence(data, event, at, run.commandLine);
+  recordCauses(data, events);
   const record: RunRecord = { id: randomUUID(), at, ...run, fingerprints: [...new Set(events.map((e) => e.fingerprint))] };
   pushBounded(data.runs, record, MAX_RUNS);
   // A passing run of a command resolves the open patterns last seen with it.
@@ -79,6 +83,35 @@ export function recordRun(data: StoreData, events: ErrorEvent[], run: RunInfo, a
     }
   }
   return record;
+}
+
+const MAX_EDGES = 2000;
+
+/** Learned cause → effect edges with counts (`cause>effect` → count). */
+export const causalityEdges = defineSection('causality', z.record(z.string(), z.number().int().min(0)), () => ({}));
+
+function recordCauses(data: StoreData, events: ErrorEvent[]): void {
+  const followers = events.filter((e) => e.causedBy);
+  if (followers.length === 0) return;
+  const edges = causalityEdges.get(data);
+  for (const e of followers) {
+    const key = `${e.causedBy}>${e.fingerprint}`;
+    edges[key] = (edges[key] ?? 0) + 1;
+  }
+  const keys = Object.keys(edges);
+  if (keys.length > MAX_EDGES) for (const k of keys.sort((a, b) => edges[a] - edges[b]).slice(0, keys.length - MAX_EDGES)) delete edges[k];
+  causalityEdges.set(data, edges);
+}
+
+/** Edges seen at least twice, as effect → causes, for linkCauses. */
+export function knownEdges(data: StoreData): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [key, count] of Object.entries(causalityEdges.get(data))) {
+    if (count < 2) continue;
+    const [cause, effect] = key.split('>');
+    (out.get(effect) ?? out.set(effect, new Set()).get(effect)!).add(cause);
+  }
+  return out;
 }
 
 /** Open issues: seen, not resolved, not ignored. */

@@ -31,6 +31,8 @@ export const patternSchema = z.object({
   /** Set when the failing command later succeeded or a fix was verified; cleared by a new occurrence. */
   resolvedAt: z.string().optional(),
   lastOutcome: z.enum(['verified', 'reverted', 'failed']).optional(),
+  /** Values the detector pulled out (module, port, test …), which rules use. */
+  data: z.record(z.string(), z.string()).optional(),
   /** Commands this pattern was seen with (bounded), for verification re-runs and flakiness. */
   commands: z.array(z.string()).max(10).default([]),
 });

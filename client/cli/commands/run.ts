@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { runCommand } from '../../../shared/runCommand';
-import { recordRun } from '../../../shared/store/patterns';
+import { normalizeText } from '../../../shared/capture';
+import { linkCauses } from '../../../shared/detect/causality';
+import { knownEdges, recordRun } from '../../../shared/store/patterns';
 import type { CliEnv } from '../main';
 import { CliError } from '../output';
 import { eventToJson } from '../eventJson';
 import { printFindings } from '../findings';
+import { printSuggestion, suggestAndRemember, suggestionToJson } from '../suggestions';
 
 export function register(program: Command, env: CliEnv): void {
   program
@@ -25,13 +28,18 @@ export function register(program: Command, env: CliEnv): void {
       if (!env.enabled) return;
       const at = new Date(result.startedAt).toISOString();
       await env.store().update((data) => {
+        linkCauses(result.events, knownEdges(data));
         recordRun(data, result.events, { source: 'terminal', commandLine: result.commandLine, cwd: process.cwd(), exitCode: result.exitCode, durationMs: result.durationMs }, at);
       });
+      const failed = result.exitCode !== 0 || result.events.some((e) => e.severity === 'error');
+      const suggestions = failed ? await suggestAndRemember(env.store(), { events: result.events, command: result.commandLine, output: normalizeText(result.output), exitCode: result.exitCode, cwd: process.cwd() }) : [];
       if (out.json) {
-        out.printJson({ command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events.map((e) => eventToJson(e)) });
-      } else if (result.exitCode !== 0 || result.events.some((e) => e.severity === 'error')) {
+        out.printJson({ command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events.map((e) => eventToJson(e)), suggestions: suggestions.map(suggestionToJson) });
+      } else if (failed) {
+        const err = env.output(process.stderr);
         process.stderr.write('\n');
-        printFindings(env.output(process.stderr), result.events, result.exitCode);
+        printFindings(err, result.events, result.exitCode);
+        if (suggestions[0]) printSuggestion(err, suggestions[0]);
       }
     });
 }
