@@ -9,6 +9,13 @@ import { register as registerStatus } from './commands/status';
 import { register as registerFingerprint } from './commands/fingerprint';
 import { register as registerSuggest } from './commands/suggest';
 import { register as registerExplain } from './commands/explain';
+import { register as registerApply } from './commands/apply';
+import { register as registerRevert } from './commands/revert';
+import { register as registerIgnore } from './commands/ignore';
+import { register as registerUnquarantine } from './commands/unquarantine';
+import { register as registerExport } from './commands/export';
+import { register as registerImport } from './commands/import';
+import { register as registerIssues } from './commands/issues';
 
 declare const HEAL_VERSION: string | undefined;
 export const VERSION = typeof HEAL_VERSION === 'string' ? HEAL_VERSION : '0.0.0-dev';
@@ -47,7 +54,7 @@ export function buildProgram(): { program: Command; env: CliEnv } {
       throw new CliError('heal: disabled (--no-heal or HEAL_DISABLE=1); nothing done.', ExitCode.disabled);
     }
   });
-  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain]) register(program, env);
+  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain, registerApply, registerRevert, registerIgnore, registerUnquarantine, registerExport, registerImport, registerIssues]) register(program, env);
   return { program, env };
 }
 

@@ -66,3 +66,10 @@ export function findProposal(data: StoreData, id: string): Proposal | undefined 
   const matches = Object.keys(all).filter((k) => k.startsWith(id));
   return matches.length === 1 ? all[matches[0]] : undefined;
 }
+
+/** Proposals for one failure that can be applied (not advice), newest and most confident first. */
+export function applicableProposals(data: StoreData, fingerprint: string): Proposal[] {
+  return Object.values(proposals.get(data))
+    .filter((p) => p.fingerprint === fingerprint && p.fix.kind !== 'advice')
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.confidence - a.confidence));
+}

@@ -25,6 +25,7 @@ export function findPattern(data: StoreData, fingerprint: string): Pattern {
 /** Lets a quarantined pattern be suggested again; its failure history is kept but no longer counts against it. */
 export function unquarantine(data: StoreData, fingerprint: string): Pattern {
   const pattern = findPattern(data, fingerprint);
+  if (!pattern.quarantined) return pattern;
   pattern.quarantined = false;
   pattern.counts.failed = 0;
   return pattern;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openPatterns } from '../../../shared/store/patterns';
 import type { CliEnv } from '../main';
 import { table } from '../output';
+import { fixingStatusJson, printFixingStatus } from '../fixingStatus';
 
 export function register(program: Command, env: CliEnv): void {
   program
@@ -15,6 +16,7 @@ export function register(program: Command, env: CliEnv): void {
       if (out.json) {
         out.printJson({
           store: store.file,
+          ...fixingStatusJson(data),
           openIssues: open.map((p) => ({
             fingerprint: p.fingerprint,
             coarseFingerprint: p.coarseFingerprint,
@@ -32,6 +34,7 @@ export function register(program: Command, env: CliEnv): void {
         return;
       }
       out.line(out.dim(`store: ${store.file}`));
+      printFixingStatus(out, data);
       if (open.length === 0) {
         out.line(out.green('No open issues.'));
         return;
