@@ -1,0 +1,4 @@
+import { greeting } from './greet';
+
+const message: string = greting('world');
+console.log(message);
