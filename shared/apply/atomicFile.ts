@@ -1,6 +1,6 @@
 // Replacing a file so that a crash at any moment leaves either the old or the new content, never a mix.
 import { randomBytes } from 'node:crypto';
-import { chmod, open, rename, unlink, writeFile } from 'node:fs/promises';
+import { chmod, open, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
 /** Flushes a file or directory to disk (best effort: some file systems refuse fsync on directories). */
@@ -29,4 +29,12 @@ export async function replaceFileAtomic(file: string, content: Buffer | string, 
     throw e;
   }
   await syncPath(path.dirname(file));
+}
+
+/** Removes temporary files a killed `replaceFileAtomic` may have left beside `file`. */
+export async function removeStaleTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `.${path.basename(file)}.heal-`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => unlink(path.join(dir, n)).catch(() => undefined)));
 }

@@ -4,6 +4,7 @@ import { breakerSection, recordRevert, systemClock, type Clock } from '../learn/
 import { recordOutcome } from '../learn/outcome';
 import { applications, findApplication, isInFlight, isInterrupted, saveApplication, type Application } from './applications';
 import { readBackup, restoreBackup } from './backup';
+import { removeStaleTemps } from './atomicFile';
 import { findProposal } from './proposals';
 
 export class RevertError extends Error {
@@ -19,6 +20,7 @@ export async function revertApplication(store: LocalStore, id: string, clock: Cl
   // A missing manifest means the apply died before its backup was complete, i.e. before any file was changed.
   const manifest = await readBackup(store.backupsDir, app.id);
   if (manifest) await restoreBackup(store.backupsDir, manifest);
+  for (const file of app.files) await removeStaleTemps(file);
   const at = new Date(clock()).toISOString();
   return store.update((fresh) => {
     const current = applications.get(fresh)[app.id] ?? app;
