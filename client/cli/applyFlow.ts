@@ -1,8 +1,10 @@
 // The CLI's side of applying a fix: confirmation prompt, progress, and the exit code for each outcome.
 import { applyFix, ApplyRefused, type ApplyResult } from '../../shared/apply/apply';
 import { DEFAULT_VERIFY_TIMEOUT_MS } from '../../shared/apply/verify';
-import { loadConfig } from '../../shared/config';
-import { workspaceTrusted } from '../../shared/validate/policy';
+import { loadConfig, type HealConfig } from '../../shared/config';
+import { breakerSection, breakerView } from '../../shared/learn/circuitBreaker';
+import type { Suggestion } from '../../shared/lookup/suggestion';
+import { autoApplyDecision, workspaceTrusted } from '../../shared/validate/policy';
 import type { CliEnv } from './main';
 import { CliError, ExitCode, type Output } from './output';
 
@@ -22,7 +24,7 @@ async function verifyTimeoutMs(flag: string | undefined): Promise<number> {
     if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError(`heal apply: --timeout must be a positive number of seconds, not "${flag}"`);
     return seconds * 1000;
   }
-  const configured = (await loadConfig().catch(() => ({}) as Record<string, never>))['verify.timeoutSeconds'];
+  const configured = (await loadConfig().catch(() => ({}) as HealConfig))['verify.timeoutSeconds'];
   return configured ? configured * 1000 : DEFAULT_VERIFY_TIMEOUT_MS;
 }
 
@@ -60,4 +62,44 @@ export async function runApply(env: CliEnv, out: Output, fixId: string, flags: A
   else out.warn(`heal apply: fix ${app.fixId} did not work and was reverted; your files are as they were. ${app.reason ?? ''}`);
   if (app.state === 'reverted') process.exitCode = ExitCode.findings;
   return result;
+}
+
+export interface AutoApplyReport {
+  fixId: string;
+  applied: boolean;
+  /** Why it was not applied, or how the apply ended. */
+  reasons: string[];
+  applyId?: string;
+  state?: string;
+}
+
+/**
+ * After a failed `heal run`: applies the top suggestion by itself only when the user's policy allows it
+ * (autoApply: safe, tier 1, confident, trusted, breaker closed). Off by default.
+ */
+export async function autoApplyTop(env: CliEnv, out: Output, suggestions: Suggestion[]): Promise<AutoApplyReport | undefined> {
+  const config = await loadConfig().catch(() => ({}) as HealConfig);
+  if ((config.autoApply ?? 'off') === 'off') return undefined;
+  const top = suggestions.find((s) => s.fix.kind !== 'advice');
+  if (!top) return undefined;
+  const data = await env.store().read();
+  const decision = autoApplyDecision(
+    { tier: top.tier, confidence: top.confidence, safety: top.safety, quarantined: top.fingerprint ? data.patterns[top.fingerprint]?.quarantined : false },
+    { autoApply: config.autoApply, minConfidence: config['autoApply.minConfidence'] },
+    { trusted: workspaceTrusted(), breaker: breakerView(breakerSection.get(data), Date.now()) },
+  );
+  if (!decision.allowed) {
+    out.line(out.dim(`heal: fix ${top.fix.id} not applied automatically: ${decision.reasons.join('; ')}`));
+    return { fixId: top.fix.id, applied: false, reasons: decision.reasons };
+  }
+  try {
+    const r = await applyFix({ store: env.store(), fixId: top.fix.id, trusted: true, verifyTimeoutMs: await verifyTimeoutMs(undefined) });
+    const app = r.application;
+    out.line(app.state === 'reverted' ? out.yellow(`heal: auto-applied fix ${top.fix.id} did not work and was reverted: ${app.reason}`) : out.green(`heal: auto-applied fix ${top.fix.id} (${app.state}): ${app.reason} — undo with heal revert ${app.id}`));
+    return { fixId: top.fix.id, applied: app.state !== 'reverted', reasons: [app.reason ?? ''], applyId: app.id, state: app.state };
+  } catch (e) {
+    if (!(e instanceof ApplyRefused)) throw e;
+    out.line(out.dim(`heal: fix ${top.fix.id} not applied automatically: ${e.message}`));
+    return { fixId: top.fix.id, applied: false, reasons: [e.message] };
+  }
 }

@@ -1,6 +1,6 @@
 // End to end on a real project: tsc fails, Heal suggests an edit, a wrong fix is reverted byte-identically,
 // the right fix is applied and verified by re-running tsc.
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,12 +30,14 @@ describe('examples/ts-misspelled-name end to end', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'heal-e2e-'));
     cpSync(path.join(repo, 'examples/ts-misspelled-name'), cwd, { recursive: true });
     chmodSync(path.join(cwd, 'src/main.ts'), 0o640);
-    const env = { HEAL_STORE: path.join(cwd, '.heal'), PATH: `${path.join(repo, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}` };
+    const configDir = mkdtempSync(path.join(tmpdir(), 'heal-e2e-config-'));
+    const env = { HEAL_CONFIG_DIR: configDir, HEAL_STORE: path.join(cwd, '.heal'), PATH: `${path.join(repo, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}` };
 
     // 1. Detect: the real compiler fails; Heal recognises TS2552 and proposes an edit.
     const run = await runCli(['--json', 'run', '--', 'tsc', '-p', '.'], { cwd, env });
     expect(run.code).toBe(2);
     const report = JSON.parse(run.stdout) as { events: Array<{ fingerprint: string; code?: string }>; suggestions: Array<{ fix: { id: string; kind: string }; safety: string; fingerprint: string }> };
+    expect(report).not.toHaveProperty('autoApplied'); // auto-apply is off by default
     const fix = report.suggestions.find((s) => s.fix.kind === 'edit');
     expect(fix, run.stdout).toBeDefined();
     expect(fix!.safety).toBe('safe');
@@ -76,5 +78,17 @@ describe('examples/ts-misspelled-name end to end', () => {
     expect(pattern.fixes[0].id).toBe(fix!.fix.id);
     const issues = await runCli(['--json', 'issues', 'list'], { cwd, env });
     expect(JSON.parse(issues.stdout).issues).toEqual([]);
+
+    // 5. Auto-apply (opt-in): the same failure again is fixed by the remembered tier-1 fix during `heal run`.
+    const broken = readFileSync(path.join(repo, 'examples/ts-misspelled-name/src/main.ts'));
+    writeFileSync(path.join(cwd, 'src/main.ts'), broken);
+    mkdirSync(configDir, { recursive: true });
+    writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({ autoApply: 'safe', 'autoApply.minConfidence': 0.3 }));
+    const auto = await runCli(['--json', 'run', '--', 'tsc', '-p', '.'], { cwd, env });
+    expect(auto.code).toBe(2); // the wrapped command's own exit code is kept
+    const autoReport = JSON.parse(auto.stdout) as { suggestions: Array<{ tier: string }>; autoApplied: { applied: boolean; state: string } };
+    expect(autoReport.suggestions[0].tier).toBe('exact');
+    expect(autoReport.autoApplied).toMatchObject({ applied: true, state: 'verified' });
+    expect(readFileSync(path.join(cwd, 'src/main.ts'), 'utf8')).toContain("greeting('world')");
   });
 });

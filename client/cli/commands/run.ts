@@ -8,6 +8,7 @@ import { CliError } from '../output';
 import { eventToJson } from '../eventJson';
 import { printFindings } from '../findings';
 import { printSuggestion, suggestAndRemember, suggestionToJson } from '../suggestions';
+import { autoApplyTop } from '../applyFlow';
 
 export function register(program: Command, env: CliEnv): void {
   program
@@ -33,8 +34,9 @@ export function register(program: Command, env: CliEnv): void {
       });
       const failed = result.exitCode !== 0 || result.events.some((e) => e.severity === 'error');
       const suggestions = failed ? await suggestAndRemember(env.store(), { events: result.events, command: result.commandLine, output: normalizeText(result.output), exitCode: result.exitCode, cwd: process.cwd() }) : [];
+      const autoApplied = await autoApplyTop(env, env.output(process.stderr), suggestions);
       if (out.json) {
-        out.printJson({ command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events.map((e) => eventToJson(e)), suggestions: suggestions.map(suggestionToJson) });
+        out.printJson({ command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events.map((e) => eventToJson(e)), suggestions: suggestions.map(suggestionToJson), ...(autoApplied ? { autoApplied } : {}) });
       } else if (failed) {
         const err = env.output(process.stderr);
         process.stderr.write('\n');
