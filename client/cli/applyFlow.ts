@@ -1,5 +1,7 @@
 // The CLI's side of applying a fix: confirmation prompt, progress, and the exit code for each outcome.
+import * as path from 'node:path';
 import { applyFix, ApplyRefused, type ApplyResult } from '../../shared/apply/apply';
+import { hotFiles } from '../../shared/apply/applications';
 import { DEFAULT_VERIFY_TIMEOUT_MS } from '../../shared/apply/verify';
 import { loadConfig, type HealConfig } from '../../shared/config';
 import { breakerSection, breakerView } from '../../shared/learn/circuitBreaker';
@@ -83,8 +85,9 @@ export async function autoApplyTop(env: CliEnv, out: Output, suggestions: Sugges
   const top = suggestions.find((s) => s.fix.kind !== 'advice');
   if (!top) return undefined;
   const data = await env.store().read();
+  const hot = hotFiles(data, Date.now());
   const decision = autoApplyDecision(
-    { tier: top.tier, confidence: top.confidence, safety: top.safety, quarantined: top.fingerprint ? data.patterns[top.fingerprint]?.quarantined : false },
+    { tier: top.tier, confidence: top.confidence, safety: top.safety, quarantined: top.fingerprint ? data.patterns[top.fingerprint]?.quarantined : false, hotFiles: (top.fix.edits ?? []).map((e) => path.resolve(process.cwd(), e.file)).filter((f) => hot.has(f)) },
     { autoApply: config.autoApply, minConfidence: config['autoApply.minConfidence'] },
     { trusted: workspaceTrusted(), breaker: breakerView(breakerSection.get(data), Date.now()) },
   );

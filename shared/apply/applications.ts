@@ -79,3 +79,16 @@ export function findApplication(data: StoreData, id: string): Application | unde
 export function newApplicationBase(): Pick<Application, 'pid' | 'host'> {
   return { pid: process.pid, host: hostname() };
 }
+
+export const HOT_FILE_CHANGES = 3;
+const HOUR_MS = 60 * 60_000;
+
+/** Files Heal changed at least 3 times within the last hour: automatic fixes leave them alone. */
+export function hotFiles(data: StoreData, now: number): Set<string> {
+  const counts = new Map<string, number>();
+  for (const app of Object.values(applications.get(data))) {
+    if (now - Date.parse(app.startedAt) >= HOUR_MS || app.kind !== 'edit') continue;
+    for (const f of app.files) counts.set(f, (counts.get(f) ?? 0) + 1);
+  }
+  return new Set([...counts].filter(([, n]) => n >= HOT_FILE_CHANGES).map(([f]) => f));
+}

@@ -13,7 +13,7 @@ import { checkPreconditions } from '../validate/preconditions';
 import { classifyFix, type SafetyVerdict } from '../validate/safety';
 import { replaceFileAtomic } from './atomicFile';
 import { createBackup, restoreBackup, sha256Hex } from './backup';
-import { newApplicationBase, saveApplication, type Application } from './applications';
+import { interruptedApplications, newApplicationBase, saveApplication, type Application } from './applications';
 import { findProposal, type Proposal } from './proposals';
 import { applyTextEdits } from './textEdits';
 import { verifyByRerun, type Verification } from './verify';
@@ -23,7 +23,7 @@ export const MANIFEST_FILES = ['package.json', 'package-lock.json', 'npm-shrinkw
 
 export const DEFAULT_FIX_COMMAND_TIMEOUT_MS = 300_000;
 
-export type RefusalCode = 'unknown-fix' | 'advice' | 'dangerous' | 'untrusted' | 'quarantined' | 'precondition' | 'not-confirmed' | 'breaker' | 'invalid-edit';
+export type RefusalCode = 'unknown-fix' | 'advice' | 'dangerous' | 'untrusted' | 'quarantined' | 'precondition' | 'not-confirmed' | 'breaker' | 'interrupted';
 
 /** Heal declined to apply, for a reason the user can act on. */
 export class ApplyRefused extends Error {
@@ -89,6 +89,8 @@ export async function prepareApply(store: LocalStore, fixId: string, trusted: bo
   if (!trusted) throw new ApplyRefused('untrusted', 'Refused: the workspace is not trusted, so Heal applies no fixes and runs no commands here.');
   const pattern = proposal.fingerprint ? data.patterns[proposal.fingerprint] : undefined;
   if (pattern?.quarantined) throw new ApplyRefused('quarantined', `Refused: the pattern ${pattern.fingerprint} is quarantined after ${pattern.counts.failed} failed fixes; \`heal unquarantine ${pattern.fingerprint}\` to allow it again.`);
+  const interrupted = interruptedApplications(data).find((a) => a.cwd === root);
+  if (interrupted) throw new ApplyRefused('interrupted', `Refused: apply ${interrupted.id} in this folder was interrupted; run \`heal revert ${interrupted.id}\` first.`);
   const stale = await checkPreconditions(proposal.fix, root);
   if (stale.length) throw new ApplyRefused('precondition', `Refused: ${stale.map((s) => `${s.file}: ${s.reason}`).join('; ')}. Re-run the command to get a fresh fix.`);
   return { proposal, verdict, root };
@@ -107,16 +109,29 @@ export async function describeChange(prepared: PreparedApply): Promise<string> {
   return parts.join('');
 }
 
-async function changeFiles(fix: Fix, root: string): Promise<void> {
+/**
+ * Computes every file's new content first (a bad edit or a changed file stops before anything is written), then
+ * writes them one by one; `written` collects the files changed so far (for a partial undo).
+ */
+async function changeFiles(fix: Fix, root: string, written: Set<string>): Promise<void> {
+  const planned: Array<{ file: string; content: string; mode: number }> = [];
   for (const [file, edits] of editsByFile(fix, root)) {
+    const rel = path.relative(root, file);
     const before = await readFile(file).catch(() => undefined);
-    // Checked again right before writing: the user may have saved the file meanwhile.
     const expected = edits[0].baseHash;
     if ((before === undefined) !== (expected === undefined) || (before && expected && sha256Hex(before) !== expected)) {
-      throw new ApplyRefused('precondition', `${path.relative(root, file)} changed while the fix was being applied; nothing further was changed.`);
+      throw new ApplyRefused('precondition', `${rel} changed while the fix was being applied; it was not touched.`);
     }
     const mode = before ? (await stat(file)).mode & 0o7777 : 0o644;
-    await replaceFileAtomic(file, applyTextEdits(before?.toString('utf8') ?? '', edits, path.relative(root, file)), mode);
+    planned.push({ file, content: applyTextEdits(before?.toString('utf8') ?? '', edits, rel), mode });
+  }
+  for (const { file, content, mode } of planned) {
+    // Checked again right before writing: the user may have saved the file meanwhile.
+    const now = await readFile(file).catch(() => undefined);
+    const expected = fix.edits?.find((e) => path.resolve(root, e.file) === file)?.baseHash;
+    if (expected !== undefined && (!now || sha256Hex(now) !== expected)) throw new ApplyRefused('precondition', `${path.relative(root, file)} changed while the fix was being applied; it was not touched.`);
+    await replaceFileAtomic(file, content, mode);
+    written.add(file);
   }
 }
 
@@ -171,14 +186,16 @@ export async function applyFix(options: ApplyOptions): Promise<ApplyResult> {
   };
   const manifest = await createBackup(store.backupsDir, app.id, app.files, app.startedAt);
   options.onStep?.('backed-up', app);
-  const undo = async (reason: string, output?: string) => {
-    await restoreBackup(store.backupsDir, manifest);
-    await finish('reverted', reason, 'reverted', output);
+  const undo = async (reason: string, output?: string, learn = true) => {
+    // A refused edit restores only what Heal wrote, so a file the user saved meanwhile is left alone.
+    await restoreBackup(store.backupsDir, manifest, learn ? undefined : written);
+    await finish('reverted', reason, learn ? 'reverted' : undefined, output);
   };
+  const written = new Set<string>();
 
   let commandOutput: string | undefined;
   try {
-    if (fix.kind === 'edit') await changeFiles(fix, root);
+    if (fix.kind === 'edit') await changeFiles(fix, root, written);
     else {
       const ran = await runCommand([fix.command ?? ''], { cwd: root, timeoutMs: options.commandTimeoutMs ?? DEFAULT_FIX_COMMAND_TIMEOUT_MS, stdout: options.output, stderr: options.output, detect: false, captureLimitBytes: 16 * 1024 });
       commandOutput = ran.output.slice(-4000);
@@ -188,7 +205,8 @@ export async function applyFix(options: ApplyOptions): Promise<ApplyResult> {
       }
     }
   } catch (e) {
-    await undo(`applying failed: ${(e as Error).message}`);
+    // A refusal (the user changed a file meanwhile) says nothing about the fix: no learning, no breaker.
+    await undo(`applying failed: ${(e as Error).message}`, undefined, !(e instanceof ApplyRefused));
     if (e instanceof ApplyRefused) throw e;
     throw new Error(`Applying fix ${fix.id} failed and was reverted: ${(e as Error).message}`, { cause: e });
   }

@@ -80,10 +80,11 @@ export async function readBackup(backupsDir: string, applyId: string): Promise<B
   return parsed.data;
 }
 
-/** Puts every file back exactly (content and mode); files that did not exist before are removed. */
-export async function restoreBackup(backupsDir: string, manifest: BackupManifest): Promise<void> {
+/** Puts every file (or only those in `only`) back exactly, content and mode; files that did not exist before are removed. */
+export async function restoreBackup(backupsDir: string, manifest: BackupManifest, only?: ReadonlySet<string>): Promise<void> {
   const dir = backupFolder(backupsDir, manifest.id);
   for (const entry of manifest.entries) {
+    if (only && !only.has(entry.path)) continue;
     if (!entry.existed) {
       await unlink(entry.path).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;

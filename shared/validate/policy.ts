@@ -2,6 +2,7 @@
 // in a trusted workspace, with the circuit breaker closed.
 import type { Safety } from './safety';
 import type { BreakerView } from '../learn/circuitBreaker';
+import { HOT_FILE_CHANGES } from '../apply/applications';
 
 export type AutoApplyMode = 'off' | 'safe';
 export const DEFAULT_AUTO_APPLY_MIN_CONFIDENCE = 0.8;
@@ -16,6 +17,8 @@ export interface Candidate {
   confidence: number;
   safety: Safety;
   quarantined?: boolean;
+  /** Files the fix touches that changed often lately ("hot"). */
+  hotFiles?: string[];
 }
 
 export interface Decision {
@@ -33,6 +36,7 @@ export function autoApplyDecision(candidate: Candidate, settings: AutoApplySetti
   if (candidate.tier !== 'exact') reasons.push('only fixes remembered for this exact failure (tier 1) are applied automatically');
   if (candidate.confidence <= min) reasons.push(`confidence ${candidate.confidence.toFixed(2)} is not above ${min}`);
   if (candidate.quarantined) reasons.push('the pattern is quarantined');
+  if (candidate.hotFiles?.length) reasons.push(`${candidate.hotFiles.join(', ')} changed ${HOT_FILE_CHANGES} or more times in the last hour`);
   return { allowed: reasons.length === 0, reasons };
 }
 

@@ -149,6 +149,20 @@ describe('applyFix', () => {
     expect(Object.keys(applications.get(await store.read()))).toHaveLength(0);
   });
 
+  it('a file saved by the user during the apply is left alone, and the fix is not blamed', async () => {
+    const { root, store, commandLine } = greetingProject();
+    writeFileSync(path.join(root, 'other.txt'), 'one\n');
+    const id = await propose(store, root, { id: 'two', kind: 'edit', description: 'two files', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello'), edit('other.txt', 0, 0, 0, 3, 'two')] }, commandLine, 'safe');
+    const e = await applyFix({ store, fixId: id, trusted: true, clock: () => T0, onStep: (step) => step === 'backed-up' && writeFileSync(path.join(root, 'other.txt'), 'user\n') }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ApplyRefused);
+    expect((e as Error).message).toMatch(/other.txt changed while the fix was being applied; it was not touched/);
+    expect(readFileSync(path.join(root, 'other.txt'), 'utf8')).toBe('user\n');
+    expect(readFileSync(path.join(root, 'greeting.txt'), 'utf8')).toBe('helo\n');
+    const data = await store.read();
+    expect(Object.values(applications.get(data))[0].state).toBe('reverted');
+    expect(breakerSection.get(data).reverts).toEqual([]);
+  });
+
   it('checks preconditions per file', async () => {
     const { root } = greetingProject();
     const fix: Fix = { id: 'p', kind: 'edit', description: '', edits: [{ ...edit('greeting.txt', 0, 0, 0, 0, 'x'), baseHash: sha256Hex('helo\n') }, edit('new.txt', 0, 0, 0, 0, 'y'), edit('check.js', 0, 0, 0, 0, '')] };
@@ -184,6 +198,9 @@ describe('interrupted applies', () => {
     expect(isInterrupted(app, () => false)).toBe(true);
     expect(isInterrupted({ ...app, pid: process.pid })).toBe(false);
     expect(interruptedApplications(await store.read()).map((a) => a.id)).toEqual(['a1']);
+    const fixId = await propose(store, root, { id: 'g', kind: 'edit', description: 'fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] }, 'node check.js');
+    await store.update((data) => saveApplication(data, { ...app, pid: 999_999_99 }));
+    await expect(applyFix({ store, fixId, trusted: true })).rejects.toThrow(/apply a1 in this folder was interrupted; run `heal revert a1` first/);
     const reverted = await revertApplication(store, 'a1');
     expect(reverted.reason).toMatch(/before any file changed/);
     expect(readFileSync(path.join(root, 'greeting.txt'), 'utf8')).toBe('helo\n');

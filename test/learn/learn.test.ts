@@ -142,5 +142,20 @@ describe('auto-apply policy', () => {
     expect(autoApplyDecision(good, on, { trusted: true, breaker: { state: 'open', recentReverts: 2 } }).reasons).toEqual(['the circuit breaker is open']);
     expect(autoApplyDecision(good, on, { trusted: true, breaker: { state: 'halfOpen', recentReverts: 2 } }).allowed).toBe(false);
     expect(autoApplyDecision({ ...good, quarantined: true }, on, { trusted: true, breaker: closed }).allowed).toBe(false);
+    expect(autoApplyDecision({ ...good, hotFiles: ['/w/a.ts'] }, on, { trusted: true, breaker: closed }).reasons).toEqual(['/w/a.ts changed 3 or more times in the last hour']);
+  });
+});
+
+describe('hot files', () => {
+  it('a file Heal changed 3 times within the hour is hot; older changes do not count', async () => {
+    const { hotFiles, saveApplication } = await import('../../shared/apply/applications');
+    const data = emptyStore();
+    const app = (id: string, startedAt: string, files: string[]) => saveApplication(data, { id, fixId: 'f', kind: 'edit', description: '', cwd: '/w', startedAt, state: 'verified', pid: 1, host: 'h', files });
+    app('1', '2026-01-01T11:10:00.000Z', ['/w/a.ts', '/w/b.ts']);
+    app('2', '2026-01-01T11:20:00.000Z', ['/w/a.ts']);
+    app('3', '2026-01-01T11:30:00.000Z', ['/w/a.ts', '/w/b.ts']);
+    app('4', '2026-01-01T09:00:00.000Z', ['/w/b.ts']);
+    expect([...hotFiles(data, Date.parse('2026-01-01T12:00:00.000Z'))]).toEqual(['/w/a.ts']);
+    expect([...hotFiles(data, Date.parse('2026-01-01T12:15:00.000Z'))]).toEqual([]);
   });
 });
