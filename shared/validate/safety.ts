@@ -116,6 +116,11 @@ const WRAPPER_OPTIONS: Record<string, { valued: string[]; positional?: number }>
   runas: { valued: [] },
 };
 
+/** Interpreters' options that run code given on the command line. */
+const INLINE_CODE: Record<string, string[]> = { python: ['-c'], python3: ['-c'], node: ['-e', '--eval', '-p', '--print'], perl: ['-e', '-E'], ruby: ['-e'], php: ['-r'] };
+/** git's global options that take a value (before the subcommand). */
+const GIT_VALUED_OPTIONS = ['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env'];
+
 /** Drops leading options (and the values of those that take one) up to the wrapped program. */
 function skipOptions(args: string[], valued: string[]): string[] {
   let i = 0;
@@ -192,6 +197,12 @@ function judge(cmd: SimpleCommand, functions: Map<string, unknown>, v: Verdicts,
   const program = path.basename(argv[0] ?? '');
   const args = argv.slice(1);
   if (!program) return;
+  if (/[$`]/.test(argv[0])) {
+    v.dangerous.push(`the program name ${argv[0]} is computed when the command runs, so it cannot be checked`);
+    return;
+  }
+  const inline = INLINE_CODE[program];
+  if (inline && args.some((a) => inline.includes(a))) v.review.push(`runs inline ${program} code`);
   const nested = (script: string, why: string) => {
     if (depth > 4) return v.dangerous.push(`${why} nested too deeply to check`);
     const parsed = parseCommands(script);
@@ -277,8 +288,9 @@ function judge(cmd: SimpleCommand, functions: Map<string, unknown>, v: Verdicts,
       if (args.some((a) => a === '/dev/null') || args.some((a) => !a.startsWith('-') && isSystemPath(a))) v.dangerous.push(`mv involving ${args.join(' ')}`);
       return;
     case 'git': {
-      const sub = args.find((a) => !a.startsWith('-'));
-      const subArgs = args.slice(args.indexOf(sub ?? '') + 1);
+      const gitArgs = skipOptions(args, GIT_VALUED_OPTIONS);
+      const sub = gitArgs[0];
+      const subArgs = gitArgs.slice(1);
       if (sub === 'push' && (hasFlag(subArgs, 'f', ['--force', '--mirror', '--delete']) || subArgs.some((a) => a.startsWith('+') || a.startsWith(':')))) v.dangerous.push('force push or remote delete rewrites shared history');
       else if (sub === 'push' && subArgs.some((a) => a.startsWith('--force-with-lease'))) v.review.push('force push (with lease)');
       else if (sub === 'reset' && subArgs.includes('--hard')) v.dangerous.push('git reset --hard discards work');
@@ -304,7 +316,7 @@ function judge(cmd: SimpleCommand, functions: Map<string, unknown>, v: Verdicts,
   if (/^mkfs/.test(program) || program === 'format' || program === 'diskpart') v.dangerous.push(`${program} formats a disk`);
   if (/^(?:rmdir|unlink|truncate|crontab|iptables|ufw|systemctl|service|sysctl|mount|umount|passwd|useradd|userdel|visudo)$/.test(program)) v.review.push(`${program} changes the system`);
   const safe = SAFE_COMMANDS.find(([name]) => name === program);
-  const sub = args.find((a) => !a.startsWith('-'));
+  const sub = program === 'git' ? skipOptions(args, GIT_VALUED_OPTIONS)[0] : args.find((a) => !a.startsWith('-'));
   if (!safe || (safe[1] && !safe[1].test(sub ?? ''))) v.safe = false;
 }
 
