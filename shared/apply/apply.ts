@@ -12,8 +12,8 @@ import { recordOutcome } from '../learn/outcome';
 import { checkPreconditions } from '../validate/preconditions';
 import { classifyFix, type SafetyVerdict } from '../validate/safety';
 import { replaceFileAtomic } from './atomicFile';
-import { createBackup, restoreBackup, sha256Hex } from './backup';
-import { interruptedApplications, newApplicationBase, saveApplication, type Application } from './applications';
+import { createBackup, pruneBackups, restoreBackup, sha256Hex } from './backup';
+import { applications, interruptedApplications, newApplicationBase, saveApplication, type Application } from './applications';
 import { findProposal, type Proposal } from './proposals';
 import { applyTextEdits } from './textEdits';
 import { verifyByRerun, type Verification } from './verify';
@@ -171,7 +171,8 @@ export async function applyFix(options: ApplyOptions): Promise<ApplyResult> {
     if (!permission.allowed) throw new ApplyRefused('breaker', `Refused: ${permission.reason}.`);
     breakerSection.set(data, breaker);
     saveApplication(data, app);
-  });
+    return new Set(Object.keys(applications.get(data)));
+  }).then((kept) => pruneBackups(store.backupsDir, kept));
 
   const finish = async (state: Application['state'], reason: string, outcome?: 'verified' | 'reverted', output?: string) => {
     Object.assign(app, { state, reason, endedAt: new Date(clock()).toISOString(), output });

@@ -1,7 +1,7 @@
 // Backups taken before every apply: each file's content and mode (or its absence), with a manifest written last,
 // so a manifest on disk always describes a complete backup.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { replaceFileAtomic, syncPath } from './atomicFile';
@@ -95,4 +95,12 @@ export async function restoreBackup(backupsDir: string, manifest: BackupManifest
     await replaceFileAtomic(entry.path, content, entry.mode ?? 0o644);
     if (sha256Hex(await readFile(entry.path)) !== entry.sha256) throw new BackupError(`Restoring ${entry.path} did not give back the original content.`);
   }
+}
+
+/** Deletes backup folders of applications no longer on record (the record list is bounded). */
+export async function pruneBackups(backupsDir: string, keep: ReadonlySet<string>): Promise<number> {
+  const entries = await readdir(backupsDir, { withFileTypes: true }).catch(() => []);
+  const stale = entries.filter((e) => e.isDirectory() && !keep.has(e.name));
+  await Promise.all(stale.map((e) => rm(path.join(backupsDir, e.name), { recursive: true, force: true })));
+  return stale.length;
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyFix, ApplyRefused, describeChange, prepareApply } from '../../shared/apply/apply';
 import { applications, interruptedApplications, isInterrupted, saveApplication, type Application } from '../../shared/apply/applications';
-import { createBackup, readBackup, restoreBackup, sha256Hex } from '../../shared/apply/backup';
+import { createBackup, pruneBackups, readBackup, restoreBackup, sha256Hex } from '../../shared/apply/backup';
 import { recordProposals, withBaseHashes } from '../../shared/apply/proposals';
 import { revertApplication } from '../../shared/apply/revert';
 import { applyTextEdits } from '../../shared/apply/textEdits';
@@ -60,6 +60,14 @@ describe('backups', () => {
     writeFileSync(path.join(store.backupsDir, 'x2', '0.bin'), 'tampered');
     await expect(readBackup(store.backupsDir, 'x2')).rejects.toThrow(/damaged/);
     expect(await readBackup(store.backupsDir, 'missing')).toBeUndefined();
+  });
+  it('backups of applications no longer on record are pruned', async () => {
+    const { root, store } = project();
+    writeFileSync(path.join(root, 'a.txt'), 'x');
+    for (const id of ['old', 'kept']) await createBackup(store.backupsDir, id, [path.join(root, 'a.txt')]);
+    expect(await pruneBackups(store.backupsDir, new Set(['kept']))).toBe(1);
+    expect(await readBackup(store.backupsDir, 'old')).toBeUndefined();
+    expect(await readBackup(store.backupsDir, 'kept')).toBeDefined();
   });
 });
 
