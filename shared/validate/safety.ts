@@ -362,7 +362,9 @@ export function classifyEdits(edits: TextEdit[], workspaceRoot: string): SafetyV
     if (rel.startsWith('..') || path.isAbsolute(rel)) dangerous.push(`${edit.file} is outside the workspace`);
     else if (rel.split(path.sep).includes('.git')) dangerous.push(`${edit.file} is inside .git/`);
     else if (SECRET_FILE.test(rel)) dangerous.push(`${edit.file} looks like a secrets file`);
+    else if (rel.split(path.sep).includes('.heal')) dangerous.push(`${edit.file} is inside Heal's own store (.heal/)`);
     else if (PROTECTED.test(rel)) review.push(`${edit.file} is in a protected folder`);
+    else if (rel.split(path.sep).includes('node_modules')) review.push(`${edit.file} is an installed dependency (node_modules/)`);
     changedLines += edit.range.end.line - edit.range.start.line + 1 + (edit.newText.match(/\n/g)?.length ?? 0);
   }
   if (new Set(edits.map((e) => e.file)).size > 2) review.push('changes more than 2 files');

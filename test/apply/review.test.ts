@@ -58,4 +58,32 @@ describe.skipIf(!hasScript)('heal issues review', () => {
     expect(data.patterns.fa00000000000001.ignored).toBe(true);
     expect(data.patterns.fb00000000000002.ignored).toBe(false);
   });
+
+  it('applies the suggested fix from the review and verifies it by re-running the command', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'heal-review-apply-'));
+    const store = new LocalStore(path.join(cwd, '.heal'));
+    await store.update((data) => {
+      const p = newPattern({ tool: 'shell', category: 'enoent', severity: 'error', message: 'ls: cannot access build', context: [], startLine: 1, endLine: 1, fingerprint: 'fc00000000000003', coarseFingerprint: 'c' }, '2026-01-03T00:00:00.000Z');
+      p.counts.seen = 1;
+      data.patterns[p.fingerprint] = p;
+      recordProposals(data, [{ fix: { id: 'mkdirfix0001', kind: 'command', command: 'mkdir -p build', description: 'create build' }, tier: 'rule', confidence: 0.9, why: 'w', safety: 'safe', provenance: 'rule:t', fingerprint: p.fingerprint }], { commandLine: 'ls build', cwd });
+    });
+    const cli = await cliPath();
+    const child = spawn('script', ['-qec', `${shellQuote(process.execPath)} ${shellQuote(cli)} issues review`, '/dev/null'], { cwd, env: { ...process.env, HEAL_STORE: store.dir, NO_COLOR: '1', TERM: 'xterm' } });
+    let screen = '';
+    let answered = false;
+    child.stdout.on('data', (d: Buffer) => {
+      screen += d.toString();
+      if (!answered && screen.includes('What now?')) {
+        answered = true;
+        setTimeout(() => child.stdin.write(ENTER), 100); // the first choice: apply
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, screen).toBe(0);
+    expect(screen).toContain('applied and verified: `ls build` now succeeds');
+    expect(screen).toContain('Reviewed: 1 applied, 0 ignored, 0 skipped.');
+    const data = await store.read();
+    expect(data.patterns.fc00000000000003.counts.fixed).toBe(1);
+  });
 });

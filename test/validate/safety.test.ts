@@ -185,6 +185,8 @@ describe('classifyFix (scope of edits)', () => {
     ['src/auth/login.ts', 'review'],
     ['migrations/001.sql', 'review'],
     ['db/migrations/002.sql', 'review'],
+    ['.heal/store.json', 'dangerous'],
+    ['node_modules/x/index.js', 'review'],
   ])('%s is %s', (file, expected) => {
     expect(classifyFix(edit(file), root).safety).toBe(expected);
   });
