@@ -7,6 +7,7 @@ import { builtinRules } from '../rules';
 import type { Proposal, Rule, RuleEnvironment, RuleInput } from '../rules/rule';
 import { machineEnvironment } from '../rules/environment';
 import { classifyFix } from '../validate/safety';
+import { wilsonLowerBound } from '../learn/confidence';
 import type { PatternSource } from './patternSource';
 import { SIMILARITY_THRESHOLD } from './similar';
 import type { Suggestion } from './suggestion';
@@ -38,14 +39,6 @@ function fromProposal(p: Proposal, rule: Rule, ctx: LookupContext): Suggestion {
   const fix: Fix = { id: fixId(base, p.event?.fingerprint), ...base };
   const safety = classifyFix(fix, ctx.workspaceRoot ?? ctx.cwd ?? process.cwd());
   return { fix, tier: 'rule', confidence: p.confidence, why: p.why, safety: safety.safety, provenance: `rule:${rule.id}`, fingerprint: p.event?.fingerprint };
-}
-
-/** Wilson lower bound of the success rate: how sure we are a remembered fix works. */
-export function wilsonLowerBound(successes: number, trials: number, z = 1.96): number {
-  if (trials === 0) return 0;
-  const p = successes / trials;
-  const d = 1 + (z * z) / trials;
-  return (p + (z * z) / (2 * trials) - z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) / d;
 }
 
 async function fromMemory(event: ErrorEvent, ctx: LookupContext): Promise<Suggestion[]> {
@@ -135,9 +128,20 @@ export async function lookupRun(events: ErrorEvent[], ctx: LookupContext = {}): 
       all.push(fromProposal(p, rule, ctx));
     }
   }
+  // A quarantined or ignored pattern is never suggested for, by any tier, until a person says so.
+  const silenced = new Set<string>();
+  for (const event of events) {
+    for (const source of ctx.sources ?? []) {
+      const pattern = await source.exact(event.fingerprint).catch(() => undefined);
+      if (pattern?.quarantined || pattern?.ignored) silenced.add(event.fingerprint);
+    }
+  }
   // Followers of a cascade rank after their root cause.
   const order = new Map<string, number>(events.map((e) => [e.fingerprint, e.causedBy ? 1 : 0]));
-  return rank(all, order);
+  return rank(
+    all.filter((s) => !s.fingerprint || !silenced.has(s.fingerprint)),
+    order,
+  );
 }
 
 /** Suggestions for one event. */
