@@ -1,25 +1,21 @@
 import { writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { exportPatterns } from '../../../shared/learn/exchange';
 import type { CliEnv } from '../main';
 import { CliError } from '../output';
+import { scrub } from '../../../shared/scrub';
 
 /** Replaces the home directory with `~` (the full scrubber replaces this once it exists). */
-export function scrubHome(text: string, home = os.homedir()): string {
-  return home && home !== '/' ? text.split(home).join('~') : text;
-}
-
 export function register(program: Command, env: CliEnv): void {
   program
     .command('export')
-    .description('write the learned patterns, their fixes and outcome stats (home paths scrubbed)')
+    .description('write the learned patterns, their fixes and outcome stats (secrets, home paths and e-mail addresses scrubbed)')
     .option('--format <format>', 'yaml or json', 'yaml')
     .option('-o, --output <file>', 'write to a file instead of standard output')
     .action(async (flags: { format: string; output?: string }) => {
       if (flags.format !== 'yaml' && flags.format !== 'json') throw new CliError(`heal export: --format must be yaml or json, not "${flags.format}"`);
-      const doc = exportPatterns(await env.store().read(), scrubHome);
+      const doc = exportPatterns(await env.store().read(), (text) => scrub(text));
       const text = flags.format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : stringify(doc);
       if (!flags.output) {
         process.stdout.write(text);
