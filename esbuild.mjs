@@ -1,5 +1,8 @@
 // Bundles the extension client, the language server and the CLI into dist/.
+import { readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -13,7 +16,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   // Keeps `import.meta.url` usable in the CommonJS bundles.
-  define: { 'import.meta.url': 'importMetaUrl' },
+  define: { 'import.meta.url': 'importMetaUrl', HEAL_VERSION: JSON.stringify(version) },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 

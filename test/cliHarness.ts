@@ -37,7 +37,7 @@ export interface CliResult {
 export async function runCli(args: string[], options: SpawnOptions & { input?: string | Buffer } = {}): Promise<CliResult> {
   const cli = await cliPath();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { ...options, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { ...options, env: { ...process.env, NO_COLOR: '1', CI: 'false', GITHUB_STEP_SUMMARY: '', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));

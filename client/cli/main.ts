@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { LocalStore } from '../../shared/store/localStore';
 import { StoreError } from '../../shared/store/errors';
 import { CliError, ExitCode, Output, type GlobalOptions } from './output';
+import { VERSION } from './version';
 import { register as registerScan } from './commands/scan';
 import { register as registerRun } from './commands/run';
 import { register as registerStatus } from './commands/status';
@@ -18,8 +19,6 @@ import { register as registerExport } from './commands/export';
 import { register as registerImport } from './commands/import';
 import { register as registerIssues } from './commands/issues';
 
-declare const HEAL_VERSION: string | undefined;
-export const VERSION = typeof HEAL_VERSION === 'string' ? HEAL_VERSION : '0.0.0-dev';
 
 /** What every command gets: global options, output, the store, and whether Heal is enabled. */
 export interface CliEnv {

@@ -9,16 +9,23 @@ import { eventToJson } from '../eventJson';
 import { printFindings } from '../findings';
 import { printSuggestion, suggestAndRemember, suggestionToJson } from '../suggestions';
 import { autoApplyTop } from '../applyFlow';
+import { exitCodeFor, parseFailOn, writeCiOutputs, type CiOptions } from '../ciOutputs';
+import { VERSION } from '../version';
 
 export function register(program: Command, env: CliEnv): void {
   program
     .command('run')
     .description("run a command, pass its output through unchanged, recognise failures and exit with the command's own code")
     .argument('<command...>', 'the command and its arguments, after --')
+    .option('--ci', 'CI mode: GitHub Actions annotations and a job summary in $GITHUB_STEP_SUMMARY (on when CI=true)')
+    .option('--sarif <file>', 'write the failures as SARIF 2.1.0')
+    .option('--fail-on <policy>', "exit code from the failures instead of the command's: new (only never-seen errors), any, none")
     .allowUnknownOption()
-    .action(async (argv: string[]) => {
+    .action(async (argv: string[], options: CiOptions) => {
       const out = env.output();
       if (argv.length === 0) throw new CliError('heal run: give a command after --, e.g. heal run -- npm test');
+      const failOn = parseFailOn(options.failOn);
+      const ci = options.ci ?? process.env.CI === 'true';
       const result = await runCommand(argv, {
         cwd: process.cwd(),
         stdout: out.json ? process.stderr : process.stdout,
@@ -28,13 +35,17 @@ export function register(program: Command, env: CliEnv): void {
       process.exitCode = result.exitCode;
       if (!env.enabled) return;
       const at = new Date(result.startedAt).toISOString();
+      const known = new Set<string>();
       await env.store().update((data) => {
+        for (const fp of Object.keys(data.patterns)) known.add(fp);
         linkCauses(result.events, knownEdges(data));
         recordRun(data, result.events, { source: 'terminal', commandLine: result.commandLine, cwd: process.cwd(), exitCode: result.exitCode, durationMs: result.durationMs }, at);
       });
       const failed = result.exitCode !== 0 || result.events.some((e) => e.severity === 'error');
       const suggestions = failed ? await suggestAndRemember(env.store(), { events: result.events, command: result.commandLine, output: normalizeText(result.output), exitCode: result.exitCode, cwd: process.cwd() }) : [];
       const autoApplied = await autoApplyTop(env, env.output(process.stderr), suggestions);
+      await writeCiOutputs({ ci, sarif: options.sarif, version: VERSION, command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events, suggestions, known });
+      process.exitCode = exitCodeFor(failOn, result.exitCode, result.events, known);
       if (out.json) {
         out.printJson({ command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events.map((e) => eventToJson(e)), suggestions: suggestions.map(suggestionToJson), ...(autoApplied ? { autoApplied } : {}) });
       } else if (failed) {

@@ -1,0 +1,43 @@
+// CI outputs of `heal run --ci`: annotations, job summary, SARIF file, and the exit code policy.
+import { appendFile, writeFile } from 'node:fs/promises';
+import type { ErrorEvent } from '../../shared/detect/detector';
+import { annotation } from '../../shared/ci/annotations';
+import { jobSummary } from '../../shared/ci/jobSummary';
+import { sarifLog } from '../../shared/ci/sarif';
+import type { Suggestion } from '../../shared/lookup/suggestion';
+import { CliError } from './output';
+import { describeFix } from './suggestions';
+
+export type FailOn = 'new' | 'any' | 'none';
+
+export interface CiOptions {
+  ci?: boolean;
+  sarif?: string;
+  failOn?: string;
+}
+
+export function parseFailOn(value: string | undefined): FailOn | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'new' || value === 'any' || value === 'none') return value;
+  throw new CliError(`heal run: --fail-on must be new, any or none, not "${value}"`);
+}
+
+/** The exit code under a --fail-on policy: `new` fails only on errors never seen before this run. */
+export function exitCodeFor(policy: FailOn | undefined, commandExit: number, events: ErrorEvent[], known: Set<string>): number {
+  if (!policy) return commandExit;
+  const errors = events.filter((e) => e.severity === 'error');
+  if (policy === 'none') return 0;
+  if (policy === 'any') return errors.length > 0 || commandExit !== 0 ? 1 : 0;
+  return errors.some((e) => !known.has(e.fingerprint)) ? 1 : 0;
+}
+
+export async function writeCiOutputs(options: CiOptions & { version: string; command: string; exitCode: number; durationMs: number; events: ErrorEvent[]; suggestions: Suggestion[]; known: Set<string> }): Promise<void> {
+  const top = new Map<string, string>();
+  for (const s of options.suggestions) if (s.fingerprint && !top.has(s.fingerprint)) top.set(s.fingerprint, describeFix(s));
+  if (options.ci) {
+    for (const e of options.events) if (!e.causedBy) process.stdout.write(annotation(e, { suggestion: top.get(e.fingerprint) }) + '\n');
+    const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) await appendFile(summaryFile, jobSummary({ command: options.command, exitCode: options.exitCode, durationMs: options.durationMs, events: options.events, suggestions: top, known: options.known }));
+  }
+  if (options.sarif) await writeFile(options.sarif, JSON.stringify(sarifLog(options.events, options.version, top), null, 2) + '\n');
+}
