@@ -2,7 +2,7 @@
 // Installs what it needs (cached in test/e2e/.cache), packages the VSIX, installs it into a throw-away profile,
 // opens a copy of examples/ts-misspelled-name, and runs the scenarios. Screenshots go to test-output/e2e/.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
