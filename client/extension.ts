@@ -5,6 +5,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { IgnoreRequest, IssuesChangedNotification, IssuesRequest, ExplainRequest, OutputNotification, SettingsNotification, ApplyFixCommand, type HealSettings, type IssueItem } from '../server/protocol';
 import { TerminalCapture } from './terminalCapture';
 import { IssuesTree } from './issuesTree';
+import { registerHealTasks } from './healTask';
 
 let client: LanguageClient | undefined;
 
@@ -42,11 +43,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const capture = new TerminalCapture((record) => {
     if (readSettings().enabled && vscode.workspace.getConfiguration('heal').get('capture.terminal', true)) void client?.sendNotification(OutputNotification.type, record);
   });
+  const tasks = registerHealTasks((record) => {
+    if (readSettings().enabled && vscode.workspace.getConfiguration('heal').get('capture.tasks', true)) void client?.sendNotification(OutputNotification.type, record);
+  });
 
   context.subscriptions.push(
     view,
     status,
     capture,
+    tasks,
     vscode.commands.registerCommand('heal.showIssues', () => vscode.commands.executeCommand('heal.issues.focus')),
     vscode.commands.registerCommand('heal.refreshIssues', refresh),
     vscode.commands.registerCommand('heal.ignore', async (item?: IssueItem) => {

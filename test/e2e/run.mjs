@@ -31,6 +31,11 @@ execFileSync(codeServer, ['--extensions-dir', exts, '--user-data-dir', userData,
 
 const ws = path.join(work, 'ws');
 cpSync(path.join(root, 'examples/ts-misspelled-name'), ws, { recursive: true });
+// A task of type `heal` whose script needs a package that is not installed.
+mkdirSync(path.join(ws, 'scripts'), { recursive: true });
+writeFileSync(path.join(ws, 'scripts/start.js'), "const dayjs = require('dayjs');\nconsole.log(dayjs().format());\n");
+mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+writeFileSync(path.join(ws, '.vscode/tasks.json'), JSON.stringify({ version: '2.0.0', tasks: [{ label: 'start with heal', type: 'heal', command: 'node scripts/start.js', problemMatcher: [], group: { kind: 'build', isDefault: true } }] }));
 mkdirSync(path.join(userData, 'User'), { recursive: true });
 writeFileSync(
   path.join(userData, 'User/settings.json'),
@@ -111,6 +116,10 @@ async function palette(command) {
   }
 }
 
+async function showProblems() {
+  await palette('Problems: Focus on Problems View');
+}
+
 async function typeInTerminal(text) {
   await page.locator('.terminal-wrapper .xterm').first().click();
   await page.keyboard.type(text);
@@ -137,7 +146,7 @@ await scenario(
     await new Promise((r) => setTimeout(r, 3000)); // shell integration is injected when bash starts
     await typeInTerminal('sleep 0.3; tsc -p .');
     await page.locator('.statusbar-item', { hasText: /Heal: [1-9]/ }).first().waitFor({ timeout: 60_000 });
-    await page.keyboard.press('Control+Shift+M');
+    await showProblems();
   },
   async () => {
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).first().waitFor({ timeout: 30_000 });
@@ -155,7 +164,7 @@ await scenario(
 await scenario(
   'quick-fix-applies-and-clears',
   async () => {
-    await page.keyboard.press('Control+Shift+M');
+    await showProblems();
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).first().dblclick();
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
     await new Promise((r) => setTimeout(r, 500));
@@ -165,7 +174,7 @@ await scenario(
       if (i > 0) {
         // Back to the problem: the Problems view puts the cursor on it.
         await page.keyboard.press('Escape');
-        await page.keyboard.press('Control+Shift+M');
+        await showProblems();
         await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).first().dblclick();
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -184,6 +193,34 @@ await scenario(
     const source = readFileSync(path.join(ws, 'src/main.ts'), 'utf8');
     if (!source.includes("greeting('world')")) throw new Error(`the fix was not applied:\n${source}`);
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+  },
+);
+
+await scenario(
+  'heal-task-captures-output',
+  async () => {
+    // The default build task (Ctrl+Shift+B) is the `heal` task.
+    await palette('Tasks: Run Build Task');
+    await page.locator('.statusbar-item', { hasText: /Heal: [1-9]/ }).first().waitFor({ timeout: 60_000 });
+    await palette('Heal: Show Issues');
+  },
+  async () => {
+    await page.locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" }).first().waitFor({ timeout: 30_000 });
+  },
+);
+
+let openBefore = 0;
+await scenario(
+  'ignore-hides-the-pattern',
+  async () => {
+    const row = page.locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" }).first();
+    openBefore = Number(/Heal: (\d+)/.exec(await statusItem.first().innerText())[1]);
+    await row.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Ignore', exact: true }).first().click();
+  },
+  async () => {
+    await page.locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: `Heal: ${openBefore - 1}` }).first().waitFor({ timeout: 30_000 });
   },
 );
 
