@@ -71,6 +71,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (item?.topFix) await vscode.commands.executeCommand(ApplyFixCommand, item.topFix.id);
     }),
     vscode.commands.registerCommand('heal.copyFingerprint', (item?: IssueItem) => item && vscode.env.clipboard.writeText(item.fingerprint)),
+    vscode.commands.registerCommand('heal.scanOutput', async () => {
+      // The selection, else the whole active document (a saved log), else the clipboard.
+      const editor = vscode.window.activeTextEditor;
+      const text = editor ? (editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection)) : await vscode.env.clipboard.readText();
+      if (!text.trim()) {
+        void vscode.window.showInformationMessage('Heal: nothing to scan. Select command output, open a log file, or copy output to the clipboard.');
+        return;
+      }
+      const now = new Date().toISOString();
+      const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      await client?.sendNotification(OutputNotification.type, { source: 'file', cwd, exitCode: 1, startedAt: now, endedAt: now, text });
+    }),
     vscode.commands.registerCommand('heal.runCommand', async () => {
       const command = await vscode.window.showInputBox({ prompt: 'Command to run with Heal watching' });
       if (!command) return;

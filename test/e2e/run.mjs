@@ -1,7 +1,7 @@
 // End-to-end tests in a real VS Code (code-server) driven through headless Chromium, as a user would.
 // Installs what it needs (cached in test/e2e/.cache), packages the VSIX, installs it into a throw-away profile,
 // opens a copy of examples/ts-misspelled-name, and runs the scenarios. Screenshots go to test-output/e2e/.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,9 +37,7 @@ writeFileSync(path.join(ws, 'scripts/start.js'), "const dayjs = require('dayjs')
 mkdirSync(path.join(ws, '.vscode'), { recursive: true });
 writeFileSync(path.join(ws, '.vscode/tasks.json'), JSON.stringify({ version: '2.0.0', tasks: [{ label: 'start with heal', type: 'heal', command: 'node scripts/start.js', problemMatcher: [], group: { kind: 'build', isDefault: true } }] }));
 mkdirSync(path.join(userData, 'User'), { recursive: true });
-writeFileSync(
-  path.join(userData, 'User/settings.json'),
-  JSON.stringify({
+const settings = {
     'workbench.startupEditor': 'none',
     'security.workspace.trust.enabled': false,
     'telemetry.telemetryLevel': 'off',
@@ -50,38 +48,50 @@ writeFileSync(
     'terminal.integrated.enablePersistentSessions': false,
     'terminal.integrated.defaultProfile.linux': 'bash',
     'terminal.integrated.env.linux': { PATH: `${path.join(root, 'node_modules/.bin')}:${process.env.PATH}` },
-  }),
-);
-
-const port = 47100 + Math.floor(Math.random() * 800);
-const server = spawn(codeServer, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', exts, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', ws], { env: runEnv, detached: true, stdio: 'ignore' });
-const stop = () => {
-  try {
-    process.kill(-server.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 };
-process.on('exit', stop);
-for (let i = 0; ; i++) {
-  try {
-    const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-    if (r.ok) break;
-  } catch {
-    // not up yet
+writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify(settings));
+
+/** Starts code-server on a free port and opens a headless browser on `folder`; returns a stopper. */
+async function openVsCode(userDataDir, folder, { trusted }) {
+  const port = 47100 + Math.floor(Math.random() * 800);
+  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', exts, '--disable-telemetry', '--disable-update-check'];
+  if (trusted) args.push('--disable-workspace-trust');
+  const server = spawn(codeServer, [...args, folder], { env: runEnv, detached: true, stdio: 'ignore' });
+  const kill = () => {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', kill);
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (i > 300) throw new Error('code-server did not start');
+    await new Promise((r) => setTimeout(r, 100));
   }
-  if (i > 300) throw new Error('code-server did not start');
-  await new Promise((r) => setTimeout(r, 100));
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launchPersistentContext(mkdtempSync(path.join(work, 'chrome-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = browser.pages()[0];
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return async () => {
+    await browser.close();
+    kill();
+  };
 }
 
-const { chromium } = await import('playwright-core');
-const browser = await chromium.launchPersistentContext(mkdtempSync(path.join(work, 'chrome-')), {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const page = browser.pages()[0];
+let page;
 const results = [];
 async function scenario(name, fn, check) {
   const started = Date.now();
@@ -116,6 +126,22 @@ async function palette(command) {
   }
 }
 
+/** Opens a row's context menu and picks `label` with the keyboard, as a user without a mouse would. */
+async function contextMenu(row, label) {
+  await row.click({ button: 'right' });
+  const menu = page.locator('.monaco-menu').first();
+  await menu.waitFor({ timeout: 10_000 });
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press('ArrowDown');
+    const focused = page.locator('.monaco-menu .action-item.focused').first();
+    if ((await focused.count()) && (await focused.innerText()).trim() === label) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+  }
+  throw new Error(`no "${label}" in the context menu`);
+}
+
 async function showProblems() {
   await palette('Problems: Focus on Problems View');
 }
@@ -126,15 +152,14 @@ async function typeInTerminal(text) {
   await page.keyboard.press('Enter');
 }
 
-await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
-await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-const statusItem = page.locator('.statusbar-item', { hasText: /Heal: \d+/ });
+let close = await openVsCode(userData, ws, { trusted: true });
+const statusItem = () => page.locator('.statusbar-item', { hasText: /Heal: \d+/ });
 
 await scenario(
   'activation-status-bar',
-  async () => statusItem.first().waitFor({ timeout: 60_000 }),
+  async () => statusItem().first().waitFor({ timeout: 60_000 }),
   async () => {
-    if (!/Heal: 0/.test(await statusItem.first().innerText())) throw new Error('expected no open issues at start');
+    if (!/Heal: 0/.test(await statusItem().first().innerText())) throw new Error('expected no open issues at start');
   },
 );
 
@@ -214,9 +239,8 @@ await scenario(
   'ignore-hides-the-pattern',
   async () => {
     const row = page.locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" }).first();
-    openBefore = Number(/Heal: (\d+)/.exec(await statusItem.first().innerText())[1]);
-    await row.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Ignore', exact: true }).first().click();
+    openBefore = Number(/Heal: (\d+)/.exec(await statusItem().first().innerText())[1]);
+    await contextMenu(row, 'Ignore');
   },
   async () => {
     await page.locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" }).first().waitFor({ state: 'detached', timeout: 30_000 });
@@ -224,8 +248,39 @@ await scenario(
   },
 );
 
-await browser.close();
-stop();
+await close();
+
+// A second window on an untrusted copy: detection works, applying is refused with the reason.
+const untrustedWs = path.join(work, 'untrusted');
+cpSync(path.join(root, 'examples/ts-misspelled-name'), untrustedWs, { recursive: true });
+// Terminals need trust, so the failure comes from a saved build log scanned with `Heal: Scan Output…`.
+writeFileSync(path.join(untrustedWs, 'build.log'), spawnSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: untrustedWs, encoding: 'utf8' }).stdout);
+const untrustedData = path.join(work, 'ud-untrusted');
+mkdirSync(path.join(untrustedData, 'User'), { recursive: true });
+writeFileSync(path.join(untrustedData, 'User/settings.json'), JSON.stringify({ ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }));
+close = await openVsCode(untrustedData, untrustedWs, { trusted: false });
+await scenario(
+  'untrusted-workspace-refuses-to-apply',
+  async () => {
+    await statusItem().first().waitFor({ timeout: 60_000 });
+    await palette('Go to File');
+    await page.locator('.quick-input-widget input').fill('build.log');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'build.log' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'TS2552' }).first().waitFor({ timeout: 30_000 });
+    await palette('Heal: Scan Output…');
+    await page.locator('.statusbar-item', { hasText: /Heal: [1-9]/ }).first().waitFor({ timeout: 60_000 });
+    await palette('Heal: Show Issues');
+    const row = page.locator('.pane-body .monaco-list-row', { hasText: 'TS2552' }).first();
+    await contextMenu(row, 'Apply Fix');
+  },
+  async () => {
+    await page.locator('.notification-toast', { hasText: 'not trusted' }).first().waitFor({ timeout: 30_000 });
+    const source = readFileSync(path.join(untrustedWs, 'src/main.ts'), 'utf8');
+    if (!source.includes("greting('world')")) throw new Error('the file changed in an untrusted workspace');
+  },
+);
+await close();
 rmSync(work, { recursive: true, force: true });
 writeFileSync(path.join(shots, 'results.json'), JSON.stringify(results, null, 2));
 const failed = results.filter((r) => !r.ok);
