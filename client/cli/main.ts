@@ -11,6 +11,7 @@ import { register as registerFingerprint } from './commands/fingerprint';
 import { register as registerSuggest } from './commands/suggest';
 import { register as registerExplain } from './commands/explain';
 import { register as registerRedact } from './commands/redact';
+import { register as registerDoctor } from './commands/doctor';
 import { register as registerApply } from './commands/apply';
 import { register as registerRevert } from './commands/revert';
 import { register as registerIgnore } from './commands/ignore';
@@ -54,7 +55,7 @@ export function buildProgram(): { program: Command; env: CliEnv } {
       throw new CliError('heal: disabled (--no-heal or HEAL_DISABLE=1); nothing done.', ExitCode.disabled);
     }
   });
-  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain, registerApply, registerRevert, registerIgnore, registerUnquarantine, registerExport, registerImport, registerIssues, registerRedact]) register(program, env);
+  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain, registerApply, registerRevert, registerIgnore, registerUnquarantine, registerExport, registerImport, registerIssues, registerRedact, registerDoctor]) register(program, env);
   return { program, env };
 }
 
