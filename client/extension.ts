@@ -6,6 +6,7 @@ import { IgnoreRequest, IssuesChangedNotification, IssuesRequest, ExplainRequest
 import { TerminalCapture } from './terminalCapture';
 import { IssuesTree } from './issuesTree';
 import { registerHealTasks } from './healTask';
+import { registerDoctorPanel } from './doctorPanel';
 
 let client: LanguageClient | undefined;
 
@@ -52,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     capture,
     tasks,
+    registerDoctorPanel(context, String(context.extension.packageJSON.version ?? ''), () => capture.active),
     vscode.commands.registerCommand('heal.showIssues', () => vscode.commands.executeCommand('heal.issues.focus')),
     vscode.commands.registerCommand('heal.refreshIssues', refresh),
     vscode.commands.registerCommand('heal.ignore', async (item?: IssueItem) => {

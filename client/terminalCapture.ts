@@ -8,10 +8,16 @@ const MAX_CAPTURE = 512 * 1024;
 export class TerminalCapture implements vscode.Disposable {
   private readonly buffers = new Map<vscode.TerminalShellExecution, { text: string; startedAt: string }>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Whether a terminal with shell integration has been seen (Doctor reports it). */
+  active = false;
 
   constructor(send: (record: OutputRecord) => void) {
     this.disposables.push(
+      vscode.window.onDidChangeTerminalShellIntegration(() => {
+        this.active = true;
+      }),
       vscode.window.onDidStartTerminalShellExecution((e) => {
+        this.active = true;
         const entry = { text: '', startedAt: new Date().toISOString() };
         this.buffers.set(e.execution, entry);
         // read() must be called at once, or early output is lost.

@@ -248,6 +248,17 @@ await scenario(
   },
 );
 
+await scenario(
+  'doctor-panel',
+  async () => palette('Heal: Doctor'),
+  async () => {
+    await page.locator('.tab', { hasText: 'Heal: Doctor' }).first().waitFor({ timeout: 30_000 });
+    const webview = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    await webview.locator('#checks tr', { hasText: 'Node.js' }).first().waitFor({ timeout: 30_000 });
+    await webview.locator('#checks tr', { hasText: 'Terminal shell integration' }).first().waitFor({ timeout: 30_000 });
+  },
+);
+
 await close();
 
 // A second window on an untrusted copy: detection works, applying is refused with the reason.

@@ -1,0 +1,96 @@
+// `Heal: Doctor`: the doctor's checks in a webview, with re-run, copy as Markdown and fixes Heal can make itself.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { localChecks, remoteCheck, toMarkdown, type CheckResult } from '../shared/doctor/doctor';
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+async function editorChecks(capturing: () => boolean): Promise<CheckResult[]> {
+  const config = vscode.workspace.getConfiguration('terminal.integrated');
+  const integration = config.get<boolean>('shellIntegration.enabled', true);
+  const checks: CheckResult[] = [
+    { id: 'vscode', title: 'VS Code', status: 'ok', detail: `${vscode.version} (${vscode.env.appHost})`, ms: 0 },
+    { id: 'trust', title: 'Workspace trust', status: vscode.workspace.isTrusted ? 'ok' : 'warn', detail: vscode.workspace.isTrusted ? 'trusted' : 'restricted mode', hint: vscode.workspace.isTrusted ? undefined : 'Heal detects and suggests, but applies fixes only in trusted workspaces.', ms: 0 },
+    {
+      id: 'shellIntegration',
+      title: 'Terminal shell integration',
+      status: integration ? (capturing() ? 'ok' : 'warn') : 'fail',
+      detail: integration ? (capturing() ? 'active: commands are captured' : 'enabled, not seen active in a terminal yet') : 'disabled',
+      hint: integration ? (capturing() ? undefined : 'Open a bash, zsh, fish or PowerShell terminal; elsewhere use Heal: Run Command with Heal or a heal task.') : 'Turn on terminal.integrated.shellIntegration.enabled (Fix).',
+      ms: 0,
+    },
+  ];
+  return checks;
+}
+
+export function registerDoctorPanel(context: vscode.ExtensionContext, version: string, capturing: () => boolean): vscode.Disposable {
+  let panel: vscode.WebviewPanel | undefined;
+  let last: CheckResult[] = [];
+
+  const render = async () => {
+    if (!panel) return;
+    const started = performance.now();
+    const local = await localChecks({ storeDir: context.globalStorageUri.fsPath, version });
+    const localMs = performance.now() - started;
+    last = [...(await editorChecks(capturing)), ...local];
+    panel.webview.html = html(panel.webview, last, localMs, 'checking…');
+    const remoteUrl = vscode.workspace.getConfiguration('heal').get<string>('remote.url');
+    last = [...last, await remoteCheck(remoteUrl || undefined)];
+    if (panel) panel.webview.html = html(panel.webview, last, localMs);
+  };
+
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('heal.doctor', async () => {
+      if (panel) panel.reveal();
+      else {
+        panel = vscode.window.createWebviewPanel('heal.doctor', 'Heal: Doctor', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+        panel.onDidDispose(() => (panel = undefined));
+        panel.webview.onDidReceiveMessage(async (message: unknown) => {
+          const m = message as { type?: string; id?: string };
+          if (m.type === 'rerun') await render();
+          else if (m.type === 'copy') {
+            await vscode.env.clipboard.writeText(toMarkdown(last));
+            void vscode.window.showInformationMessage('Heal: doctor report copied as Markdown.');
+          } else if (m.type === 'fix' && m.id === 'shellIntegration') {
+            await vscode.workspace.getConfiguration('terminal.integrated').update('shellIntegration.enabled', true, vscode.ConfigurationTarget.Global);
+            await render();
+          }
+        });
+      }
+      await render();
+    }),
+  );
+}
+
+function html(webview: vscode.Webview, results: CheckResult[], localMs: number, remoteNote?: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  const icon = { ok: '✔', warn: '⚠', fail: '✖' } as const;
+  const rows = results
+    .map(
+      (r) =>
+        `<tr class="${r.status}"><td aria-label="${r.status}">${icon[r.status]}</td><th scope="row">${escape(r.title)}</th><td>${escape(r.detail)}</td><td>${escape(r.hint ?? '')}</td><td>${
+          r.id === 'shellIntegration' && r.status === 'fail' ? `<button data-fix="${r.id}">Fix</button>` : ''
+        }</td></tr>`,
+    )
+    .join('');
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>Heal: Doctor</title>
+<style nonce="${nonce}">
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
+tr.ok td:first-child { color: var(--vscode-testing-iconPassed); } tr.warn td:first-child { color: var(--vscode-editorWarning-foreground); } tr.fail td:first-child { color: var(--vscode-errorForeground); }
+button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 4px 10px; cursor: pointer; }
+button:focus { outline: 1px solid var(--vscode-focusBorder); }
+</style></head><body>
+<h1>Heal: Doctor</h1>
+<p>Local checks took ${localMs.toFixed(0)} ms.${remoteNote ? ` Remote: ${remoteNote}` : ''}</p>
+<p><button id="rerun">Re-run</button> <button id="copy">Copy as Markdown</button></p>
+<table id="checks"><thead><tr><th></th><th>Check</th><th>Result</th><th>How to fix</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+<script nonce="${nonce}">
+const vscode = acquireVsCodeApi();
+document.getElementById('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
+document.getElementById('copy').addEventListener('click', () => vscode.postMessage({ type: 'copy' }));
+for (const b of document.querySelectorAll('button[data-fix]')) b.addEventListener('click', () => vscode.postMessage({ type: 'fix', id: b.dataset.fix }));
+</script></body></html>`;
+}
