@@ -7,6 +7,7 @@ import { TerminalCapture } from './terminalCapture';
 import { IssuesTree } from './issuesTree';
 import { registerHealTasks } from './healTask';
 import { registerDoctorPanel } from './doctorPanel';
+import { registerTerminalLinks } from './terminalLinks';
 
 let client: LanguageClient | undefined;
 
@@ -53,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     capture,
     tasks,
+    registerTerminalLinks(),
     registerDoctorPanel(context, String(context.extension.packageJSON.version ?? ''), () => capture.active),
     vscode.commands.registerCommand('heal.showIssues', () => vscode.commands.executeCommand('heal.issues.focus')),
     vscode.commands.registerCommand('heal.refreshIssues', refresh),

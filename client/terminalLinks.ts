@@ -1,0 +1,24 @@
+// Error lines in the terminal become links to the Heal Issues view (terminal quick fixes are still a proposed API).
+import * as vscode from 'vscode';
+import { stripAnsi } from '../shared/capture';
+import { scanText } from '../shared/detect/scanner';
+
+interface HealLink extends vscode.TerminalLink {
+  fingerprint: string;
+}
+
+export function registerTerminalLinks(): vscode.Disposable {
+  return vscode.window.registerTerminalLinkProvider({
+    provideTerminalLinks(context): HealLink[] {
+      const line = stripAnsi(context.line);
+      if (line.length > 2000) return [];
+      const [event] = scanText(line).events;
+      if (!event || event.severity !== 'error') return [];
+      const start = Math.max(0, line.indexOf(event.message.slice(0, 20)));
+      return [{ startIndex: start, length: Math.min(line.length - start, Math.max(event.message.length, 1)), tooltip: `Heal: ${event.tool}/${event.category} — show in Issues`, fingerprint: event.fingerprint }];
+    },
+    handleTerminalLink() {
+      void vscode.commands.executeCommand('heal.showIssues');
+    },
+  });
+}
