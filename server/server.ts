@@ -22,6 +22,7 @@ import type { Suggestion } from '../shared/lookup/suggestion';
 import { recordProposals, withBaseHashes } from '../shared/apply/proposals';
 import { applyFix } from '../shared/apply/apply';
 import { LocalStore } from '../shared/store/localStore';
+import { ignore, UnknownPatternError } from '../shared/learn/quarantine';
 import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
 import {
   ApplyFixCommand,
@@ -190,11 +191,12 @@ connection.onRequest(IssuesRequest.type, async (): Promise<IssueItem[]> => {
 
 connection.onRequest(IgnoreRequest.type, async ({ fingerprint }) => {
   if (!store) return false;
-  const ok = await store.update((data) => {
-    const p = data.patterns[fingerprint];
-    if (p) p.ignored = true;
-    return Boolean(p);
-  });
+  const ok = await store
+    .update((data) => Boolean(ignore(data, fingerprint)))
+    .catch((e) => {
+      if (e instanceof UnknownPatternError) return false;
+      throw e;
+    });
   for (const [uri, entries] of published) publish(uri, entries.filter((x) => x.fingerprint !== fingerprint));
   void connection.sendNotification(IssuesChangedNotification.type);
   return ok;

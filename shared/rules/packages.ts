@@ -3,7 +3,6 @@ import { builtinModules } from 'node:module';
 import { joinWords, programIndex, replaceWord } from '../corrections/commandLine';
 import { closeMatches } from '../corrections/similarity';
 import { Category } from '../detect/categories';
-import type { ErrorEvent } from '../detect/detector';
 import { advice, replace, runFirst, type Proposal, type Rule, type RuleInput } from './rule';
 
 /** Import names that differ from the PyPI package that provides them. */
@@ -255,13 +254,6 @@ const pipInstallUser: Rule = {
     return [replace(`sudo ${joinWords(input.line.words.filter((w) => w !== '--user'))}`, 'Installing system-wide needs root; prefer a virtual environment.', confidence - 0.1)];
   },
 };
-
-export function installCommandFor(e: ErrorEvent): string | undefined {
-  if (e.category !== Category.moduleNotFound) return undefined;
-  if (e.tool === 'python' && e.data?.module) return `pip install ${PYTHON_PACKAGES[e.data.module.split('.')[0]] ?? e.data.module.split('.')[0]}`;
-  const pkg = e.data?.module ? npmPackageOf(e.data.module) : undefined;
-  return pkg ? `npm install ${pkg}` : undefined;
-}
 
 export const packageRules: Rule[] = [
   nodeMissingModule,

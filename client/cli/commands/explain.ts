@@ -3,19 +3,11 @@ import type { ErrorEvent } from '../../../shared/detect/detector';
 import { LocalPatternSource } from '../../../shared/lookup/localPatternSource';
 import { lookupRun } from '../../../shared/lookup/lookup';
 import { SIMILARITY_THRESHOLD } from '../../../shared/lookup/similar';
-import type { Pattern, StoreData } from '../../../shared/store/schema';
+import type { Pattern } from '../../../shared/store/schema';
+import { findPattern, UnknownPatternError } from '../../../shared/learn/quarantine';
 import type { CliEnv } from '../main';
 import { CliError, ExitCode } from '../output';
 import { describeFix, suggestionToJson } from '../suggestions';
-
-export function findPattern(data: StoreData, fingerprint: string): Pattern {
-  const exact = data.patterns[fingerprint];
-  if (exact) return exact;
-  const matches = Object.values(data.patterns).filter((p) => p.fingerprint.startsWith(fingerprint) || p.coarseFingerprint === fingerprint);
-  if (matches.length === 1) return matches[0];
-  if (matches.length > 1) throw new CliError(`heal: ${fingerprint} matches ${matches.length} patterns; give more characters`);
-  throw new CliError(`heal: no pattern ${fingerprint} in the store (see heal status)`, ExitCode.findings);
-}
 
 /** An event standing for a remembered pattern, so rules can be asked about it. */
 export function patternEvent(p: Pattern): ErrorEvent {
@@ -31,7 +23,13 @@ export function register(program: Command, env: CliEnv): void {
       const out = env.output();
       const store = env.store();
       const data = await store.read();
-      const p = findPattern(data, fingerprint);
+      let p: Pattern;
+      try {
+        p = findPattern(data, fingerprint);
+      } catch (e) {
+        if (e instanceof UnknownPatternError) throw new CliError(`heal explain: ${e.message}`, ExitCode.findings);
+        throw e;
+      }
       const source = new LocalPatternSource(store);
       const similar = (await source.similar(p.message, p.tool, 5)).filter((s) => s.pattern.fingerprint !== p.fingerprint);
       const command = p.commands[p.commands.length - 1];
