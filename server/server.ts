@@ -116,7 +116,12 @@ async function handleOutput(record: OutputRecord): Promise<void> {
       const entry = { diagnostic: diagnosticOf(e, suggestionsByFingerprint.get(e.fingerprint)?.[0], root), command: record.commandLine, fingerprint: e.fingerprint };
       byUri.set(uri, [...(byUri.get(uri) ?? []), entry]);
     }
-    for (const [uri, entries] of byUri) publish(uri, [...(published.get(uri) ?? []).filter((x) => x.command !== record.commandLine), ...entries]);
+    for (const [uri, entries] of byUri) {
+      // The same error at the same place, reported again by any command, replaces the older diagnostic.
+      const key = (x: { fingerprint: string; diagnostic: Diagnostic }) => `${x.fingerprint}@${x.diagnostic.range.start.line}:${x.diagnostic.range.start.character}`;
+      const fresh = new Set(entries.map(key));
+      publish(uri, [...(published.get(uri) ?? []).filter((x) => x.command !== record.commandLine && !fresh.has(key(x))), ...entries]);
+    }
     const fileless = events.filter((e) => !e.file && e.severity === 'error' && !e.causedBy);
     if (fileless.length) {
       const top = suggestionsByFingerprint.get(fileless[0].fingerprint)?.[0];
@@ -132,8 +137,10 @@ function publish(uri: string, entries: Array<{ diagnostic: Diagnostic; command?:
   void connection.sendDiagnostics({ uri, diagnostics: entries.map((x) => x.diagnostic) });
 }
 
+/** Records are handled one at a time, in arrival order: bounded memory, and no contention for the store lock. */
+let queue: Promise<void> = Promise.resolve();
 connection.onNotification(OutputNotification.type, (record) => {
-  handleOutput(record).catch((e) => connection.console.error(`heal: ${(e as Error).message}`));
+  queue = queue.then(() => handleOutput(record)).catch((e) => connection.console.error(`heal: ${(e as Error).message}`));
 });
 
 connection.onCodeAction((params) => {
@@ -181,6 +188,7 @@ connection.onExecuteCommand(async (params) => {
 });
 
 connection.onRequest(IssuesRequest.type, async (): Promise<IssueItem[]> => {
+  await queue; // answer with every record received so far taken into account
   if (!store) return [];
   const data = await store.read();
   return openPatterns(data).map((p) => {
