@@ -42,6 +42,13 @@ export function byteTriggerSource(source: string): string {
   return out;
 }
 
+/** Position of the next ESC or bare CR at or after `from`, or -1. */
+function nextSpecial(text: string, from: number): number {
+  const esc = text.indexOf('\x1b', from);
+  const cr = text.indexOf('\r', from);
+  return esc === -1 ? cr : cr === -1 ? esc : Math.min(esc, cr);
+}
+
 function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
   let i = text.indexOf('\n', from);
@@ -101,14 +108,17 @@ export class Scan {
     }
   }
 
-  /** Processes buf[start, end), which ends with a newline. */
+  /**
+   * Processes buf[start, end), which ends with a newline. Candidate lines are those the combined trigger matches
+   * in the raw bytes, plus lines holding an escape or a carriage return: an escape can split a trigger word, so
+   * those few are cleaned first and tested again. Everything else is skipped without decoding.
+   */
   private region(buf: Buffer, start: number, end: number): void {
     const text = buf.toString('latin1', start, end);
-    if (text.indexOf('\x1b') !== -1 || text.indexOf('\r') !== -1) {
-      this.escapedRegion(buf, start, text);
-      return;
-    }
     let pos = 0;
+    // Next trigger match and next escape at or after `pos`, each searched again only once passed (linear time).
+    let nextEscape = -2;
+    let matchAt = -2;
     while (pos < text.length) {
       if (this.anyOpen()) {
         const nl = text.indexOf('\n', pos);
@@ -116,33 +126,24 @@ export class Scan {
         pos = nl + 1;
         continue;
       }
-      this.combined.lastIndex = pos;
-      const m = this.combined.exec(text);
-      if (!m) {
+      if (nextEscape !== -1 && nextEscape < pos) nextEscape = nextSpecial(text, pos);
+      if (matchAt !== -1 && matchAt < pos) {
+        this.combined.lastIndex = pos;
+        matchAt = this.combined.exec(text)?.index ?? -1;
+      }
+      const at = matchAt === -1 ? nextEscape : nextEscape === -1 ? matchAt : Math.min(matchAt, nextEscape);
+      if (at === -1) {
         this.lineNo += countNewlines(text, pos, text.length);
         return;
       }
-      const lineStart = Math.max(pos, text.lastIndexOf('\n', m.index) + 1);
+      const lineStart = Math.max(pos, text.lastIndexOf('\n', at) + 1);
       this.lineNo += countNewlines(text, pos, lineStart);
-      const nl = text.indexOf('\n', m.index);
-      this.feedLine(buf, start + lineStart, start + nl);
-      pos = nl + 1;
-    }
-  }
-
-  /**
-   * Coloured or carriage-return output: escapes can split a trigger word, so each line is cleaned before the
-   * prefilter runs on it. Slower than the fast path, and only taken where escapes occur.
-   */
-  private escapedRegion(buf: Buffer, start: number, text: string): void {
-    let pos = 0;
-    while (pos < text.length) {
-      const nl = text.indexOf('\n', pos);
-      if (this.anyOpen()) {
-        this.feedLine(buf, start + pos, start + nl);
-      } else {
+      const nl = text.indexOf('\n', at);
+      if (at === matchAt) this.feedLine(buf, start + lineStart, start + nl);
+      else {
+        // An escaped line: feed it only if its clean form matches a trigger.
         this.combined.lastIndex = 0;
-        if (this.combined.test(cleanLine(text.slice(pos, Math.min(nl, pos + MAX_LINE_BYTES))))) this.feedLine(buf, start + pos, start + nl);
+        if (this.combined.test(cleanLine(text.slice(lineStart, Math.min(nl, lineStart + MAX_LINE_BYTES))))) this.feedLine(buf, start + lineStart, start + nl);
         else this.lineNo++;
       }
       pos = nl + 1;
