@@ -5,6 +5,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="$here/.cache"
 mkdir -p "$cache"/{node24,cs,tmp,xdg}
+# When started from `npm test`, the outer npm's settings (user agent "node/v20", node paths) are in the
+# environment; the installs below must see only their own, or code-server's postinstall refuses node 20.
+while IFS= read -r v; do unset "$v"; done < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
