@@ -125,7 +125,10 @@ async function handleOutput(record: OutputRecord): Promise<void> {
     const fileless = events.filter((e) => !e.file && e.severity === 'error' && !e.causedBy);
     if (fileless.length) {
       const top = suggestionsByFingerprint.get(fileless[0].fingerprint)?.[0];
-      void connection.window.showWarningMessage(`Heal: ${fileless[0].message}${top ? ` — suggested: ${top.fix.description}` : ''}`);
+      const action = top && top.fix.kind !== 'advice' ? { title: 'Apply fix' } : undefined;
+      void connection.window.showWarningMessage(`Heal: ${fileless[0].message}${top ? ` — suggested: ${top.fix.description}` : ''}`, ...(action ? [action] : [])).then(async (chosen) => {
+        if (chosen && top) await applyFromEditor(top.fix.id);
+      });
     }
   }
   void connection.sendNotification(IssuesChangedNotification.type);
@@ -167,7 +170,12 @@ connection.onCodeActionResolve((action) => {
 
 connection.onExecuteCommand(async (params) => {
   if (params.command !== ApplyFixCommand || !store) return;
-  const fixId = String(params.arguments?.[0] ?? '');
+  return applyFromEditor(String(params.arguments?.[0] ?? ''));
+});
+
+/** Applies a proposed fix for the editor: refused in untrusted workspaces; diagnostics cleared when verified. */
+async function applyFromEditor(fixId: string): Promise<{ ok: boolean; message: string } | undefined> {
+  if (!store) return undefined;
   if (!settings.trusted) {
     void connection.window.showErrorMessage('Heal: this workspace is not trusted, so fixes are not applied. Trust the workspace to apply fixes.');
     return { ok: false, message: 'untrusted' };
@@ -185,7 +193,7 @@ connection.onExecuteCommand(async (params) => {
     void connection.window.showErrorMessage(`Heal: ${(e as Error).message}`);
     return { ok: false, message: (e as Error).message };
   }
-});
+}
 
 connection.onRequest(IssuesRequest.type, async (): Promise<IssueItem[]> => {
   await queue; // answer with every record received so far taken into account
