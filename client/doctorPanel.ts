@@ -1,7 +1,7 @@
 // `Heal: Doctor`: the doctor's checks in a webview, with re-run, copy as Markdown and fixes Heal can make itself.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { localChecks, remoteCheck, toMarkdown, type CheckResult } from '../shared/doctor/doctor';
+import { toMarkdown, type CheckResult } from '../shared/doctor/doctor';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -23,19 +23,19 @@ async function editorChecks(capturing: () => boolean): Promise<CheckResult[]> {
   return checks;
 }
 
-export function registerDoctorPanel(context: vscode.ExtensionContext, version: string, capturing: () => boolean): vscode.Disposable {
+/** `doctor(false)`: the local checks (run by the language server); `doctor(true)`: the remote check. */
+export function registerDoctorPanel(doctor: (remote: boolean) => Promise<CheckResult[]>, capturing: () => boolean): vscode.Disposable {
   let panel: vscode.WebviewPanel | undefined;
   let last: CheckResult[] = [];
 
   const render = async () => {
     if (!panel) return;
     const started = performance.now();
-    const local = await localChecks({ storeDir: context.globalStorageUri.fsPath, version });
+    const local = await doctor(false);
     const localMs = performance.now() - started;
     last = [...(await editorChecks(capturing)), ...local];
     panel.webview.html = html(panel.webview, last, localMs, 'checking…');
-    const remoteUrl = vscode.workspace.getConfiguration('heal').get<string>('remote.url');
-    last = [...last, await remoteCheck(remoteUrl || undefined)];
+    last = [...last, ...(await doctor(true))];
     if (panel) panel.webview.html = html(panel.webview, last, localMs);
   };
 

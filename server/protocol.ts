@@ -1,18 +1,34 @@
 // Custom messages between the client and the language server, defined once for both sides.
-import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, NotificationType0, RequestType } from 'vscode-languageserver-protocol';
 import type { OutputRecord } from '../shared/capture';
+import type { CheckResult } from '../shared/doctor/doctor';
 
 /** Settings the client sends at start and on change. */
 export interface HealSettings {
   enabled: boolean;
+  /** Workspace folders of the window; relative paths in output resolve against the one the command ran in. */
+  folders?: string[];
   autoApply: 'off' | 'safe';
   verifyTimeoutSeconds: number;
   trusted: boolean;
+  /** Shared memory URL (`heal.remote.url`); its key comes from SecretStorage, never from settings. */
+  remoteUrl?: string;
+  remoteKey?: string;
 }
 
 export interface InitializationOptions {
   storeDir: string;
   settings: HealSettings;
+  /** The extension's version, for Doctor. */
+  version?: string;
+}
+
+/** One sighting of an issue in captured output this session (older ones live only as timestamps). */
+export interface Occurrence {
+  at: string;
+  commandLine: string | null;
+  /** The captured output, as a `heal-output:` document, and the 0-based line of the error in it. */
+  output: { uri: string; line: number } | null;
 }
 
 export interface IssueItem {
@@ -25,6 +41,13 @@ export interface IssueItem {
   file: string | null;
   line: number | null;
   quarantined: boolean;
+  /** Passes and fails without a change (see shared flakiness): never auto-fixed. */
+  flaky?: boolean;
+  /** Where the failing command ran, when known: the tree filters by workspace folder with it. */
+  cwd: string | null;
+  /** The issue this one follows from, when it is part of a cascade. */
+  causedBy: string | null;
+  occurrences: Occurrence[];
   topFix: { id: string; description: string; safety: string } | null;
 }
 
@@ -50,17 +73,30 @@ export namespace IssuesChangedNotification {
 
 export namespace IssuesRequest {
   export const method = 'heal/issues' as const;
-  export const type = new RequestType0<IssueItem[], void>(method);
+  /** `folders`: only issues whose command ran (or whose file lies) inside one of them; all when absent. */
+  export const type = new RequestType<{ folders?: string[] }, IssueItem[], void>(method);
+}
+
+export namespace UnquarantineRequest {
+  export const method = 'heal/unquarantine' as const;
+  export const type = new RequestType<{ fingerprint: string }, boolean, void>(method);
+}
+
+/** Text of a `heal-output:` document (captured output) or `heal-explain:` document (an issue explained). */
+export namespace VirtualDocumentRequest {
+  export const method = 'heal/virtualDocument' as const;
+  export const type = new RequestType<{ uri: string }, string | null, void>(method);
+}
+
+/** Doctor's local checks, or (`remote: true`) the remote check alone, which has its own timeout. */
+export namespace DoctorRequest {
+  export const method = 'heal/doctor' as const;
+  export const type = new RequestType<{ remote: boolean }, CheckResult[], void>(method);
 }
 
 export namespace IgnoreRequest {
   export const method = 'heal/ignore' as const;
   export const type = new RequestType<{ fingerprint: string }, boolean, void>(method);
-}
-
-export namespace ExplainRequest {
-  export const method = 'heal/explain' as const;
-  export const type = new RequestType<{ fingerprint: string }, string, void>(method);
 }
 
 /** Commands the server executes (listed in its capabilities; the client does not register them again). */

@@ -11,6 +11,7 @@ import {
   TextDocumentSyncKind,
   type CodeAction,
   type Diagnostic,
+  type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node';
 import { normalizeText, type OutputRecord } from '../shared/capture';
 import type { ErrorEvent } from '../shared/detect/detector';
@@ -22,17 +23,23 @@ import type { Suggestion } from '../shared/lookup/suggestion';
 import { recordProposals, withBaseHashes } from '../shared/apply/proposals';
 import { applyFix } from '../shared/apply/apply';
 import { LocalStore } from '../shared/store/localStore';
-import { ignore, UnknownPatternError } from '../shared/learn/quarantine';
+import { ignore, unquarantine, UnknownPatternError } from '../shared/learn/quarantine';
+import { localChecks, remoteCheck } from '../shared/doctor/doctor';
+import type { Pattern, StoreData } from '../shared/store/schema';
 import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
+import { OutputArchive, type ArchivedOutput } from './outputArchive';
 import {
   ApplyFixCommand,
-  ExplainRequest,
+  DoctorRequest,
   IgnoreRequest,
   IssuesChangedNotification,
   IssuesRequest,
   OutputNotification,
   SettingsNotification,
+  UnquarantineRequest,
+  VirtualDocumentRequest,
   type HealSettings,
+  type Occurrence,
   type InitializationOptions,
   type IssueItem,
 } from './protocol';
@@ -44,13 +51,39 @@ let workspaceRoot = process.cwd();
 
 /** Diagnostics currently published, per URI, with the command that produced them (cleared when it passes). */
 const published = new Map<string, Array<{ diagnostic: Diagnostic; command?: string; fingerprint: string }>>();
-/** Suggestions per fingerprint, for code actions. */
-const suggestionsByFingerprint = new Map<string, Suggestion[]>();
+/** What this session saw of each issue: bounded, most recent last (a Map keeps insertion order). */
+interface SessionIssue {
+  suggestions: Suggestion[];
+  occurrences: Occurrence[];
+  causedBy?: string;
+  file?: string;
+  cwd?: string;
+}
+const MAX_SESSION_ISSUES = 500;
+const MAX_OCCURRENCES = 10;
+const session = new Map<string, SessionIssue>();
+const outputs = new OutputArchive();
+let version = '';
+
+function sessionIssue(fingerprint: string): SessionIssue {
+  const found = session.get(fingerprint) ?? { suggestions: [], occurrences: [] };
+  session.delete(fingerprint);
+  session.set(fingerprint, found);
+  for (const key of session.keys()) {
+    if (session.size <= MAX_SESSION_ISSUES) break;
+    session.delete(key);
+  }
+  return found;
+}
+
+const topSuggestion = (fingerprint: string) => session.get(fingerprint)?.suggestions[0];
+const explainUri = (fingerprint: string) => `heal-explain:/${fingerprint}.md`;
 
 connection.onInitialize((params) => {
   const init = params.initializationOptions as InitializationOptions | undefined;
   store = new LocalStore(init?.storeDir ?? path.join(process.cwd(), '.heal'));
   if (init?.settings) settings = init.settings;
+  version = init?.version ?? '';
   const folder = params.workspaceFolders?.[0]?.uri;
   if (folder) workspaceRoot = new URL(folder).pathname;
   return {
@@ -72,15 +105,24 @@ function uriOf(file: string, cwd: string): string | undefined {
   return existsSync(abs) ? pathToFileURL(abs).toString() : undefined;
 }
 
-function diagnosticOf(e: ErrorEvent, top: Suggestion | undefined, root: ErrorEvent | undefined): Diagnostic {
+function diagnosticOf(e: ErrorEvent, top: Suggestion | undefined, root: ErrorEvent | undefined, rootUri: string | undefined, output: ArchivedOutput): Diagnostic {
   const line = Math.max(0, (e.line ?? 1) - 1);
   const col = Math.max(0, (e.column ?? 1) - 1);
+  const at = (uri: string, l: number) => ({ uri, range: { start: { line: l, character: 0 }, end: { line: l, character: 1000 } } });
+  const captured = outputs.locate(output, e.startLine);
+  const relatedInformation: DiagnosticRelatedInformation[] = [{ location: at(captured.uri, captured.line), message: `Output of ${output.commandLine ? `\`${output.commandLine}\`` : 'the command'}` }];
+  if (root) {
+    const rootAt = rootUri && root.line ? at(rootUri, root.line - 1) : ((r) => at(r.uri, r.line))(outputs.locate(output, root.startLine));
+    relatedInformation.unshift({ location: rootAt, message: `Root cause: ${root.message}` });
+  }
   return {
     range: { start: { line, character: col }, end: { line, character: e.column ? col + Math.max(1, (e.data?.name ?? e.data?.module ?? '').length) : 1000 } },
     severity: e.severity === 'error' ? DiagnosticSeverity.Error : e.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
     source: 'Heal',
     code: e.fingerprint.slice(0, 8),
+    codeDescription: { href: explainUri(e.fingerprint) },
     message: `${e.message}${root ? `\n(caused by: ${root.message})` : ''}${top ? `\nSuggested: ${top.fix.description}` : ''}`,
+    relatedInformation,
     data: { fingerprint: e.fingerprint },
   };
 }
@@ -90,6 +132,14 @@ async function handleOutput(record: OutputRecord): Promise<void> {
   const cwd = record.cwd ?? workspaceRoot;
   const text = normalizeText(record.text);
   const { events } = scanText(text, { context: { commandLine: record.commandLine, cwd, exitCode: record.exitCode } });
+  const output = events.length ? outputs.add(text, record.commandLine, record.endedAt) : undefined;
+  for (const e of events) {
+    const issue = sessionIssue(e.fingerprint);
+    issue.causedBy = e.causedBy;
+    issue.cwd = cwd;
+    if (e.file) issue.file = path.resolve(cwd, e.file);
+    issue.occurrences = [...issue.occurrences, { at: record.endedAt, commandLine: record.commandLine ?? null, output: output ? outputs.locate(output, e.startLine) : null }].slice(-MAX_OCCURRENCES);
+  }
   await store.update((data) => {
     linkCauses(events, knownEdges(data));
     recordRun(data, events, { source: record.source, commandLine: record.commandLine, cwd, exitCode: record.exitCode });
@@ -102,18 +152,19 @@ async function handleOutput(record: OutputRecord): Promise<void> {
     }
   }
   const failed = record.exitCode !== 0 || events.some((e) => e.severity === 'error');
-  if (failed && events.length > 0) {
+  if (failed && output) {
     const found = await lookupRun(events, { command: record.commandLine, output: text, exitCode: record.exitCode, cwd, sources: [new LocalPatternSource(store)], workspaceRoot });
     const suggestions = found.map((s) => withBaseHashes(s, cwd));
     if (suggestions.some((s) => s.fix.kind !== 'advice')) await store.update((data) => recordProposals(data, suggestions, { commandLine: record.commandLine, cwd }));
-    for (const e of events) suggestionsByFingerprint.set(e.fingerprint, suggestions.filter((s) => s.fingerprint === e.fingerprint || !s.fingerprint));
+    for (const e of events) sessionIssue(e.fingerprint).suggestions = suggestions.filter((s) => s.fingerprint === e.fingerprint || !s.fingerprint);
     const byUri = new Map<string, Array<{ diagnostic: Diagnostic; command?: string; fingerprint: string }>>();
     for (const e of events) {
       if (!e.file) continue;
       const uri = uriOf(e.file, cwd);
       if (!uri) continue;
       const root = e.causedBy ? events.find((x) => x.fingerprint === e.causedBy) : undefined;
-      const entry = { diagnostic: diagnosticOf(e, suggestionsByFingerprint.get(e.fingerprint)?.[0], root), command: record.commandLine, fingerprint: e.fingerprint };
+      const rootUri = root?.file ? uriOf(root.file, cwd) : undefined;
+      const entry = { diagnostic: diagnosticOf(e, topSuggestion(e.fingerprint), root, rootUri, output), command: record.commandLine, fingerprint: e.fingerprint };
       byUri.set(uri, [...(byUri.get(uri) ?? []), entry]);
     }
     for (const [uri, entries] of byUri) {
@@ -124,7 +175,7 @@ async function handleOutput(record: OutputRecord): Promise<void> {
     }
     const fileless = events.filter((e) => !e.file && e.severity === 'error' && !e.causedBy);
     if (fileless.length) {
-      const top = suggestionsByFingerprint.get(fileless[0].fingerprint)?.[0];
+      const top = topSuggestion(fileless[0].fingerprint);
       const action = top && top.fix.kind !== 'advice' ? { title: 'Apply fix' } : undefined;
       void connection.window.showWarningMessage(`Heal: ${fileless[0].message}${top ? ` — suggested: ${top.fix.description}` : ''}`, ...(action ? [action] : [])).then(async (chosen) => {
         if (chosen && top) await applyFromEditor(top.fix.id);
@@ -151,7 +202,7 @@ connection.onCodeAction((params) => {
   for (const d of params.context.diagnostics) {
     if (d.source !== 'Heal') continue;
     const fingerprint = (d.data as { fingerprint?: string } | undefined)?.fingerprint;
-    const suggestions = (fingerprint && suggestionsByFingerprint.get(fingerprint)) || [];
+    const suggestions = (fingerprint && session.get(fingerprint)?.suggestions) || [];
     suggestions
       .filter((s) => s.fix.kind !== 'advice')
       .slice(0, 3)
@@ -195,13 +246,54 @@ async function applyFromEditor(fixId: string): Promise<{ ok: boolean; message: s
   }
 }
 
-connection.onRequest(IssuesRequest.type, async (): Promise<IssueItem[]> => {
+/** Where each fingerprint's latest run happened, from the store's run log (for issues from earlier sessions). */
+function lastCwds(data: StoreData): Map<string, string> {
+  const cwds = new Map<string, string>();
+  for (let i = data.runs.length - 1; i >= 0; i--) {
+    const run = data.runs[i];
+    if (run.cwd) for (const f of run.fingerprints) if (!cwds.has(f)) cwds.set(f, run.cwd);
+  }
+  return cwds;
+}
+
+const inside = (p: string, folder: string) => {
+  const rel = path.relative(folder, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+};
+
+function issueItem(p: Pattern, cwd: string | undefined): IssueItem {
+  const seen = session.get(p.fingerprint);
+  const top = seen?.suggestions.find((s) => s.fix.kind !== 'advice');
+  const file = seen?.file ?? (p.file ? path.resolve(cwd ?? workspaceRoot, p.file) : undefined);
+  const older: Occurrence[] = p.history.slice(-MAX_OCCURRENCES).map((at) => ({ at, commandLine: null, output: null }));
+  const occurrences = seen?.occurrences.length ? seen.occurrences : older;
+  return {
+    fingerprint: p.fingerprint,
+    tool: p.tool,
+    category: p.category,
+    message: p.examples[0] ?? p.message,
+    count: p.counts.seen,
+    lastSeen: p.lastSeen,
+    file: file ?? null,
+    line: p.line ?? null,
+    quarantined: p.quarantined,
+    cwd: seen?.cwd ?? cwd ?? null,
+    causedBy: seen?.causedBy ?? null,
+    occurrences: [...occurrences].reverse(),
+    topFix: top ? { id: top.fix.id, description: top.fix.description, safety: top.safety } : null,
+  };
+}
+
+connection.onRequest(IssuesRequest.type, async ({ folders }): Promise<IssueItem[]> => {
   await queue; // answer with every record received so far taken into account
   if (!store) return [];
   const data = await store.read();
-  return openPatterns(data).map((p) => {
-    const top = suggestionsByFingerprint.get(p.fingerprint)?.find((s) => s.fix.kind !== 'advice');
-    return { fingerprint: p.fingerprint, tool: p.tool, category: p.category, message: p.examples[0] ?? p.message, count: p.counts.seen, lastSeen: p.lastSeen, file: p.file ? path.resolve(workspaceRoot, p.file) : null, line: p.line ?? null, quarantined: p.quarantined, topFix: top ? { id: top.fix.id, description: top.fix.description, safety: top.safety } : null };
+  const cwds = lastCwds(data);
+  const items = openPatterns(data).map((p) => issueItem(p, cwds.get(p.fingerprint)));
+  if (!folders?.length) return items;
+  return items.filter((i) => {
+    const where = i.cwd ?? i.file;
+    return !where || folders.some((f) => inside(where, f) || (i.file !== null && inside(i.file, f)));
   });
 });
 
@@ -218,11 +310,49 @@ connection.onRequest(IgnoreRequest.type, async ({ fingerprint }) => {
   return ok;
 });
 
-connection.onRequest(ExplainRequest.type, async ({ fingerprint }) => {
+/** What Heal knows about an issue, as Markdown: shown by Explain and behind each diagnostic's code link. */
+async function explain(fingerprint: string): Promise<string> {
   const p = store ? (await store.read()).patterns[fingerprint] : undefined;
   if (!p) return `No pattern ${fingerprint}.`;
-  const s = suggestionsByFingerprint.get(fingerprint)?.[0];
-  return `${p.tool}/${p.category}: ${p.examples[0] ?? p.message}\nSeen ${p.counts.seen}×, last ${p.lastSeen}.${s ? `\nTop suggestion: ${s.fix.description} — ${s.why}` : ''}`;
+  const seen = session.get(fingerprint);
+  const lines = [
+    `# ${p.tool}/${p.category}${p.quarantined ? ' (quarantined)' : ''}${p.ignored ? ' (ignored)' : ''}`,
+    '',
+    '```',
+    p.examples[0] ?? p.message,
+    '```',
+    '',
+    `Fingerprint \`${p.fingerprint}\`; seen ${p.counts.seen} time(s), first ${p.firstSeen}, last ${p.lastSeen}.`,
+    `Fixes verified ${p.counts.fixed}, reverted or failed ${p.counts.failed}${p.lastOutcome ? `, last: ${p.lastOutcome}` : ''}.`,
+  ];
+  if (p.commands.length) lines.push('', 'Seen with:', ...p.commands.map((c) => `- \`${c}\``));
+  if (seen?.suggestions.length) {
+    lines.push('', '## Suggestions');
+    for (const s of seen.suggestions) lines.push(`- **${s.fix.description}** — ${s.why} (${s.tier}, ${Math.round(s.confidence * 100)}% confidence, ${s.safety})`);
+  }
+  return lines.join('\n');
+}
+
+connection.onRequest(VirtualDocumentRequest.type, async ({ uri }) => {
+  if (uri.startsWith('heal-explain:/')) return explain(uri.slice('heal-explain:/'.length).replace(/\.md$/, ''));
+  return outputs.resolve(uri)?.text ?? null;
+});
+
+connection.onRequest(UnquarantineRequest.type, async ({ fingerprint }) => {
+  if (!store) return false;
+  const ok = await store
+    .update((data) => Boolean(unquarantine(data, fingerprint)))
+    .catch((e) => {
+      if (e instanceof UnknownPatternError) return false;
+      throw e;
+    });
+  void connection.sendNotification(IssuesChangedNotification.type);
+  return ok;
+});
+
+connection.onRequest(DoctorRequest.type, async ({ remote }) => {
+  if (!store) return [];
+  return remote ? [await remoteCheck(settings.remoteUrl || undefined)] : localChecks({ storeDir: store.dir, version });
 });
 
 connection.listen();

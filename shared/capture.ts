@@ -1,7 +1,7 @@
 // Capture: turns raw command output into clean lines (an OutputRecord's text), streaming.
 import { StringDecoder } from 'node:string_decoder';
 
-export type OutputSource = 'terminal' | 'task' | 'ci' | 'file' | 'backfill' | 'stdin';
+export type OutputSource = 'terminal' | 'task' | 'ci' | 'file' | 'backfill' | 'stdin' | 'diagnostics';
 
 export interface OutputRecord {
   source: OutputSource;

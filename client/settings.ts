@@ -1,0 +1,27 @@
+// The extension's settings, read in one place with their types and defaults (package.json declares them).
+import * as vscode from 'vscode';
+
+export type ConsentLevel = 'ask' | 'minimal' | 'standard' | 'full';
+
+export interface ExtensionSettings {
+  enabled: boolean;
+  autoApply: 'off' | 'safe';
+  captureTerminal: boolean;
+  captureTasks: boolean;
+  verifyTimeoutSeconds: number;
+  remoteUrl: string;
+  consentLevel: ConsentLevel;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettings {
+  const c = vscode.workspace.getConfiguration('heal', scope);
+  return {
+    enabled: c.get('enabled', true),
+    autoApply: c.get('autoApply', 'off'),
+    captureTerminal: c.get('capture.terminal', true),
+    captureTasks: c.get('capture.tasks', true),
+    verifyTimeoutSeconds: c.get('verify.timeoutSeconds', 120),
+    remoteUrl: c.get('remote.url', '').trim(),
+    consentLevel: c.get('consentLevel', 'ask'),
+  };
+}
