@@ -1,191 +1,28 @@
-// Heal VS Code extension: captures terminal output, hands it to the language server, shows Issues and a status item.
-// Activation only registers; the language server starts in the background so start-up is not delayed.
-import * as path from 'node:path';
+// Heal VS Code extension entry. Activation only schedules loading the extension proper (healClient.ts, bundled
+// separately): loading the language client costs more than everything else, and it need not delay start-up.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { OutputRecord } from '../shared/capture';
-import {
-  ApplyFixCommand,
-  DoctorRequest,
-  IgnoreRequest,
-  IssuesChangedNotification,
-  IssuesRequest,
-  OutputNotification,
-  SettingsNotification,
-  UnquarantineRequest,
-  type HealSettings,
-  type IssueItem,
-} from '../server/protocol';
-import { registerDiagnosticsFallback } from './diagnosticsFallback';
-import { registerDoctorPanel } from './doctorPanel';
-import { registerHealTasks } from './healTask';
-import { folderLabel, IssuesTree, revealInFile, type IssueNode } from './issuesTree';
-import { registerRemoteConfig, remoteKey } from './remoteConfig';
-import { readSettings } from './settings';
-import { registerShellIntegrationNotice } from './shellIntegrationNotice';
-import { TerminalCapture } from './terminalCapture';
-import { registerTerminalLinks } from './terminalLinks';
-import { registerVirtualDocuments } from './virtualDocuments';
 
-let client: LanguageClient | undefined;
-
-async function serverSettings(context: vscode.ExtensionContext): Promise<HealSettings> {
-  const s = readSettings();
-  return {
-    enabled: s.enabled,
-    autoApply: s.autoApply,
-    verifyTimeoutSeconds: s.verifyTimeoutSeconds,
-    trusted: vscode.workspace.isTrusted,
-    folders: vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
-    remoteUrl: s.remoteUrl || undefined,
-    remoteKey: s.remoteUrl ? await remoteKey(context) : undefined,
-  };
-}
-
-/** The issue a command was invoked on: a tree node (context menu), an issue (internal), or the selection. */
-function issueOf(arg: IssueNode | IssueItem | undefined, view: vscode.TreeView<IssueNode>): IssueItem | undefined {
-  if (arg && 'kind' in arg) return arg.issue;
-  return arg ?? view.selection[0]?.issue;
-}
+type HealClient = typeof import('./healClient');
+let loaded: Promise<HealClient> | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
-  // The server handles small messages; a small young generation keeps its memory down at no cost in latency
-  // (bench/editor measures both).
-  const execArgv = ['--max-semi-space-size=4'];
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { execArgv } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...execArgv, '--nolazy', '--inspect=6009'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file' }],
-    outputChannelName: 'Heal',
-    initializationOptions: async () => ({ storeDir: context.globalStorageUri.fsPath, settings: await serverSettings(context), version: String(context.extension.packageJSON.version ?? '') }),
-  };
-  const lc = new LanguageClient('heal', 'Heal', serverOptions, clientOptions);
-  client = lc;
-  const started = lc.start();
-  const ready = async () => {
-    await started;
-    return lc;
-  };
-  const pushSettings = async () => (await ready()).sendNotification(SettingsNotification.type, await serverSettings(context));
-  const send = (record: OutputRecord) => void ready().then((c) => c.sendNotification(OutputNotification.type, record));
-
-  const tree = new IssuesTree(async (folders) => (await ready()).sendRequest(IssuesRequest.type, { folders }));
-  const view = vscode.window.createTreeView('heal.issues', { treeDataProvider: tree, showCollapseAll: true });
-  const status = vscode.window.createStatusBarItem('heal.status', vscode.StatusBarAlignment.Left, 50);
-  status.name = 'Heal';
-  status.command = 'heal.showIssues';
-  const refresh = async () => {
-    const issues = await tree.reload();
-    view.badge = issues.length ? { value: issues.length, tooltip: `${issues.length} open issue(s)` } : undefined;
-    view.description = tree.folder ? folderLabel(tree.folder) : undefined;
-    status.text = `$(pulse) Heal: ${issues.length}`;
-    status.tooltip = `${issues.length} open issue(s) — click to show`;
-    status.show();
-  };
-
-  const capture = new TerminalCapture((record) => {
-    const s = readSettings();
-    if (s.enabled && s.captureTerminal) send(record);
-  });
-  const tasks = registerHealTasks((record) => {
-    const s = readSettings();
-    if (s.enabled && s.captureTasks) send(record);
-  });
-
-  context.subscriptions.push(
-    view,
-    status,
-    capture,
-    tasks,
-    registerTerminalLinks(),
-    registerVirtualDocuments(() => client),
-    registerShellIntegrationNotice(context),
-    registerDiagnosticsFallback(send, () => readSettings().enabled && !capture.active),
-    registerDoctorPanel(async (remote) => (await ready()).sendRequest(DoctorRequest.type, { remote }), () => capture.active),
-    registerRemoteConfig(context, () => void pushSettings()),
-    vscode.commands.registerCommand('heal.showIssues', () => vscode.commands.executeCommand('heal.issues.focus')),
-    vscode.commands.registerCommand('heal.refreshIssues', refresh),
-    vscode.commands.registerCommand('heal.filterFolder', async () => {
-      const folders = vscode.workspace.workspaceFolders ?? [];
-      const picked = await vscode.window.showQuickPick([{ label: 'All folders', folder: undefined }, ...folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, folder }))], { title: 'Heal: show issues of' });
-      if (!picked) return;
-      tree.folder = picked.folder;
-      await refresh();
-    }),
-    vscode.commands.registerCommand('heal.ignore', async (arg?: IssueNode | IssueItem) => {
-      const fingerprint = issueOf(arg, view)?.fingerprint ?? (await vscode.window.showInputBox({ prompt: 'Fingerprint to ignore' }));
-      if (fingerprint) await (await ready()).sendRequest(IgnoreRequest.type, { fingerprint });
-    }),
-    vscode.commands.registerCommand('heal.unquarantine', async (arg?: IssueNode | IssueItem) => {
-      const fingerprint = issueOf(arg, view)?.fingerprint ?? (await vscode.window.showInputBox({ prompt: 'Fingerprint to unquarantine' }));
-      if (!fingerprint) return;
-      const ok = await (await ready()).sendRequest(UnquarantineRequest.type, { fingerprint });
-      void vscode.window.showInformationMessage(ok ? 'Heal: the pattern is suggested again.' : `Heal: no pattern ${fingerprint}.`);
-    }),
-    vscode.commands.registerCommand('heal.explain', async (arg?: IssueNode | IssueItem) => {
-      const issue = issueOf(arg, view);
-      if (issue) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.parse(`heal-explain:/${issue.fingerprint}.md`));
-    }),
-    vscode.commands.registerCommand('heal.revealInFile', (arg?: IssueNode | IssueItem) => {
-      const issue = issueOf(arg, view);
-      if (issue) return revealInFile(issue);
-    }),
-    vscode.commands.registerCommand('heal.applyFix', async (arg?: IssueNode | IssueItem) => {
-      if (!vscode.workspace.isTrusted) {
-        void vscode.window.showErrorMessage('Heal: this workspace is not trusted, so fixes are not applied. Trust the workspace to apply fixes.');
-        return;
+  const file = context.asAbsolutePath('dist/healClient.js');
+  loaded = new Promise<HealClient>((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        // A computed path, so the bundler leaves this require to run time.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const client = require(file) as HealClient;
+        client.start(context);
+        resolve(client);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Heal failed to start: ${(e as Error).message}`);
+        reject(e);
       }
-      const issue = issueOf(arg, view);
-      if (issue?.topFix) await vscode.commands.executeCommand(ApplyFixCommand, issue.topFix.id);
-      else void vscode.window.showInformationMessage('Heal: no fix to apply for this issue.');
     }),
-    vscode.commands.registerCommand('heal.copyFingerprint', (arg?: IssueNode | IssueItem) => {
-      const issue = issueOf(arg, view);
-      if (issue) return vscode.env.clipboard.writeText(issue.fingerprint);
-    }),
-    vscode.commands.registerCommand('heal.scanOutput', async () => {
-      // The selection, else the whole active document (a saved log), else the clipboard.
-      const editor = vscode.window.activeTextEditor;
-      const text = editor ? (editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection)) : await vscode.env.clipboard.readText();
-      if (!text.trim()) {
-        void vscode.window.showInformationMessage('Heal: nothing to scan. Select command output, open a log file, or copy output to the clipboard.');
-        return;
-      }
-      const now = new Date().toISOString();
-      const folder = editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : vscode.workspace.workspaceFolders?.[0];
-      send({ source: 'file', cwd: folder?.uri.fsPath, exitCode: 1, startedAt: now, endedAt: now, text });
-    }),
-    vscode.commands.registerCommand('heal.runCommand', async () => {
-      const command = await vscode.window.showInputBox({ prompt: 'Command to run with Heal watching' });
-      if (!command) return;
-      const terminal = vscode.window.activeTerminal ?? vscode.window.createTerminal('Heal');
-      terminal.show();
-      if (terminal.shellIntegration) terminal.shellIntegration.executeCommand(command);
-      else terminal.sendText(`heal run -- ${command}`);
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('heal') && void pushSettings()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void pushSettings()),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      if (tree.folder && !vscode.workspace.workspaceFolders?.includes(tree.folder)) tree.folder = undefined;
-      void pushSettings().then(refresh);
-    }),
-  );
-  // The bundled CLI is on the integrated terminal's PATH.
-  context.environmentVariableCollection.prepend('PATH', context.asAbsolutePath('bin') + path.delimiter);
-  context.environmentVariableCollection.description = 'Puts the bundled `heal` CLI on PATH.';
-
-  void started.then(
-    () => {
-      lc.onNotification(IssuesChangedNotification.type, () => void refresh());
-      return refresh();
-    },
-    (e: unknown) => void vscode.window.showErrorMessage(`Heal: the language server did not start (${(e as Error).message}). See the Heal output channel.`),
   );
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  await (await loaded?.catch(() => undefined))?.stop();
 }

@@ -77,6 +77,12 @@ export namespace IssuesRequest {
   export const type = new RequestType<{ folders?: string[] }, IssueItem[], void>(method);
 }
 
+/** The circuit breaker, for the status bar: `open` means Heal applies no fixes until `reopensAt` (epoch ms). */
+export namespace BreakerRequest {
+  export const method = 'heal/breaker' as const;
+  export const type = new RequestType<Record<string, never>, { state: 'closed' | 'open' | 'halfOpen'; reopensAt?: number }, void>(method);
+}
+
 export namespace UnquarantineRequest {
   export const method = 'heal/unquarantine' as const;
   export const type = new RequestType<{ fingerprint: string }, boolean, void>(method);

@@ -25,11 +25,13 @@ import { applyFix } from '../shared/apply/apply';
 import { LocalStore } from '../shared/store/localStore';
 import { ignore, unquarantine, UnknownPatternError } from '../shared/learn/quarantine';
 import { localChecks, remoteCheck } from '../shared/doctor/doctor';
+import { breakerSection, breakerView } from '../shared/learn/circuitBreaker';
 import type { Pattern, StoreData } from '../shared/store/schema';
 import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
 import { OutputArchive, type ArchivedOutput } from './outputArchive';
 import {
   ApplyFixCommand,
+  BreakerRequest,
   DoctorRequest,
   IgnoreRequest,
   IssuesChangedNotification,
@@ -53,6 +55,8 @@ let workspaceRoot = process.cwd();
 const published = new Map<string, Array<{ diagnostic: Diagnostic; command?: string; fingerprint: string }>>();
 /** What this session saw of each issue: bounded, most recent last (a Map keeps insertion order). */
 interface SessionIssue {
+  /** The latest message seen (identifiers in it may differ between occurrences of one pattern). */
+  message?: string;
   suggestions: Suggestion[];
   occurrences: Occurrence[];
   causedBy?: string;
@@ -132,18 +136,17 @@ async function handleOutput(record: OutputRecord): Promise<void> {
   const cwd = record.cwd ?? workspaceRoot;
   const text = normalizeText(record.text);
   const { events } = scanText(text, { context: { commandLine: record.commandLine, cwd, exitCode: record.exitCode } });
+  // Cause → effect edges learned in earlier runs; a plain read (writes are atomic renames), no lock.
+  linkCauses(events, knownEdges(await store.read()));
   const output = events.length ? outputs.add(text, record.commandLine, record.endedAt) : undefined;
   for (const e of events) {
     const issue = sessionIssue(e.fingerprint);
+    issue.message = e.message;
     issue.causedBy = e.causedBy;
     issue.cwd = cwd;
     if (e.file) issue.file = path.resolve(cwd, e.file);
     issue.occurrences = [...issue.occurrences, { at: record.endedAt, commandLine: record.commandLine ?? null, output: output ? outputs.locate(output, e.startLine) : null }].slice(-MAX_OCCURRENCES);
   }
-  await store.update((data) => {
-    linkCauses(events, knownEdges(data));
-    recordRun(data, events, { source: record.source, commandLine: record.commandLine, cwd, exitCode: record.exitCode });
-  });
   // A passing run of a command clears what that command reported before.
   if (record.commandLine) {
     for (const [uri, entries] of published) {
@@ -151,11 +154,12 @@ async function handleOutput(record: OutputRecord): Promise<void> {
       if (kept.length !== entries.length) publish(uri, kept);
     }
   }
+  // Diagnostics first; what the run teaches is persisted after, in one write.
+  let suggestions: Suggestion[] = [];
   const failed = record.exitCode !== 0 || events.some((e) => e.severity === 'error');
   if (failed && output) {
     const found = await lookupRun(events, { command: record.commandLine, output: text, exitCode: record.exitCode, cwd, sources: [new LocalPatternSource(store)], workspaceRoot });
-    const suggestions = found.map((s) => withBaseHashes(s, cwd));
-    if (suggestions.some((s) => s.fix.kind !== 'advice')) await store.update((data) => recordProposals(data, suggestions, { commandLine: record.commandLine, cwd }));
+    suggestions = found.map((s) => withBaseHashes(s, cwd));
     for (const e of events) sessionIssue(e.fingerprint).suggestions = suggestions.filter((s) => s.fingerprint === e.fingerprint || !s.fingerprint);
     const byUri = new Map<string, Array<{ diagnostic: Diagnostic; command?: string; fingerprint: string }>>();
     for (const e of events) {
@@ -182,6 +186,10 @@ async function handleOutput(record: OutputRecord): Promise<void> {
       });
     }
   }
+  await store.update((data) => {
+    recordRun(data, events, { source: record.source, commandLine: record.commandLine, cwd, exitCode: record.exitCode });
+    if (suggestions.some((s) => s.fix.kind !== 'advice')) recordProposals(data, suggestions, { commandLine: record.commandLine, cwd });
+  });
   void connection.sendNotification(IssuesChangedNotification.type);
 }
 
@@ -227,6 +235,7 @@ connection.onExecuteCommand(async (params) => {
 /** Applies a proposed fix for the editor: refused in untrusted workspaces; diagnostics cleared when verified. */
 async function applyFromEditor(fixId: string): Promise<{ ok: boolean; message: string } | undefined> {
   if (!store) return undefined;
+  await queue; // the proposal is persisted after its diagnostics are published
   if (!settings.trusted) {
     void connection.window.showErrorMessage('Heal: this workspace is not trusted, so fixes are not applied. Trust the workspace to apply fixes.');
     return { ok: false, message: 'untrusted' };
@@ -271,7 +280,7 @@ function issueItem(p: Pattern, cwd: string | undefined): IssueItem {
     fingerprint: p.fingerprint,
     tool: p.tool,
     category: p.category,
-    message: p.examples[0] ?? p.message,
+    message: seen?.message ?? p.examples[0] ?? p.message,
     count: p.counts.seen,
     lastSeen: p.lastSeen,
     file: file ?? null,
@@ -300,6 +309,7 @@ connection.onRequest(IssuesRequest.type, async (params): Promise<IssueItem[]> =>
 
 connection.onRequest(IgnoreRequest.type, async ({ fingerprint }) => {
   if (!store) return false;
+  await queue;
   const ok = await store
     .update((data) => Boolean(ignore(data, fingerprint)))
     .catch((e) => {
@@ -313,6 +323,7 @@ connection.onRequest(IgnoreRequest.type, async ({ fingerprint }) => {
 
 /** What Heal knows about an issue, as Markdown: shown by Explain and behind each diagnostic's code link. */
 async function explain(fingerprint: string): Promise<string> {
+  await queue; // a diagnostic can link here before its record is persisted
   const p = store ? (await store.read()).patterns[fingerprint] : undefined;
   if (!p) return `No pattern ${fingerprint}.`;
   const seen = session.get(fingerprint);
@@ -339,8 +350,15 @@ connection.onRequest(VirtualDocumentRequest.type, async ({ uri }) => {
   return outputs.resolve(uri)?.text ?? null;
 });
 
+connection.onRequest(BreakerRequest.type, async () => {
+  if (!store) return { state: 'closed' as const };
+  const { state, reopensAt } = breakerView(breakerSection.get(await store.read()), Date.now());
+  return { state, reopensAt };
+});
+
 connection.onRequest(UnquarantineRequest.type, async ({ fingerprint }) => {
   if (!store) return false;
+  await queue;
   const ok = await store
     .update((data) => Boolean(unquarantine(data, fingerprint)))
     .catch((e) => {

@@ -1,16 +1,23 @@
 // bench/editor in the real host: a VS Code (code-server, see test/e2e/harness.mjs) with the packaged extension.
 // - Activation: the time VS Code itself reports for the extension (Developer: Show Running Extensions).
 // - Latency: from the end of a failed command in the integrated terminal (the shell writes the time as its last
-//   act) to its diagnostic appearing in the Problems view (the page records the time with a MutationObserver),
-//   p50/p95 over 50 runs. Both clocks are this machine's wall clock.
+//   act) to the failure appearing in the Issues view (the page records the time with a MutationObserver),
+//   p50/p95 over 50 runs. The view refreshes after the server has published the diagnostics, so this is an
+//   upper bound of the time to diagnostics. Both clocks are this machine's wall clock.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { installExtension, newProfile, openTerminal, openVsCode, page, palette, showProblems, typeInTerminal, work } from '../../test/e2e/harness.mjs';
+import { installExtension, newProfile, openTerminal, openVsCode, page, palette, typeInTerminal, work } from '../../test/e2e/harness.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 50);
 installExtension();
 const ws = path.join(work, 'ws');
 mkdirSync(path.join(ws, 'src'), { recursive: true });
+// The failing command: prints tsc's line for the error, notes when it ends (its last act), exits with tsc's code.
+writeFileSync(
+  path.join(ws, 'fail.sh'),
+  `#!/bin/sh\nprintf "src/main.ts(4,25): error TS2552: Cannot find name 'greting%sx'. Did you mean 'greeting'?\\n" "$1"\ndate +%s%3N > "${work}/end-$1"\nexit 2\n`,
+  { mode: 0o755 },
+);
 writeFileSync(path.join(ws, 'src/main.ts'), "function greeting(name: string) {\n  return `hi ${name}`;\n}\nconst message: string = greting('world');\n");
 const close = await openVsCode(newProfile('ud'), ws, { trusted: true });
 await page.locator('.statusbar-item', { hasText: /Heal: \d+/ }).first().waitFor({ timeout: 60_000 });
@@ -20,32 +27,30 @@ const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasTex
 await row.waitFor({ timeout: 30_000 });
 const rowText = await row.innerText();
 const activationMs = Number(/(\d+)\s*ms/.exec(rowText)?.[1] ?? NaN);
+console.log(`running extensions row: ${rowText.replace(/\s+/g, ' ').trim()}`);
+await palette('View: Close All Editors');
 
 await openTerminal();
-await showProblems();
+await palette('Heal: Show Issues');
 const endFile = (i) => path.join(work, `end-${i}`);
 const latencies = [];
 for (let i = 0; i < RUNS; i++) {
   const name = `greting${i}x`;
-  // Listen before the command runs; resolves with the page's clock when the diagnostic is rendered.
-  const seen = page.evaluate(
-    (text) =>
-      new Promise((resolve) => {
-        const has = () => document.querySelector('.markers-panel')?.textContent?.includes(text);
-        const observer = new MutationObserver(() => {
-          if (has()) {
-            observer.disconnect();
-            resolve(Date.now());
-          }
-        });
-        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-        setTimeout(() => resolve(NaN), 20_000);
-      }),
-    name,
-  );
-  // tsc's own output line for the error; the shell records when the command ends, then exits with tsc's code.
-  await typeInTerminal(`printf "src/main.ts(4,25): error TS2552: Cannot find name '${name}'. Did you mean 'greeting'?\\n"; date +%s%3N > ${endFile(i)}; (exit 2)`);
-  const at = await seen;
+  // Listen before the command runs; the page notes (its clock) when the diagnostic is rendered.
+  await page.evaluate((text) => {
+    const has = () => document.querySelector('.part.sidebar')?.textContent?.includes(text);
+    const observer = new MutationObserver(() => {
+      if (has()) {
+        observer.disconnect();
+        window.healSeenAt = Date.now();
+      }
+    });
+    window.healSeenAt = undefined;
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  }, name);
+  await typeInTerminal(` ./fail.sh ${i}`);
+  const at = await page.waitForFunction(() => window.healSeenAt, undefined, { timeout: 20_000 }).then((h) => h.jsonValue(), () => NaN);
+  if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
   const ended = Number(readFileSync(endFile(i), 'utf8'));
   latencies.push(at - ended);
 }
@@ -54,6 +59,6 @@ rmSync(work, { recursive: true, force: true });
 
 const ok = latencies.filter(Number.isFinite).sort((a, b) => a - b);
 const pct = (p) => ok[Math.min(ok.length - 1, Math.floor((p / 100) * ok.length))];
-console.log(`activation (reported by VS Code): ${activationMs} ms (target < 50 ms)  [${rowText.replace(/\s+/g, ' ').trim()}]`);
-console.log(`terminal command end → diagnostic shown (real host, ${ok.length}/${RUNS} runs): p50 ${pct(50)} ms, p95 ${pct(95)} ms (target p95 < 200 ms)`);
+console.log(`activation (reported by VS Code): ${activationMs} ms (target < 50 ms)`);
+console.log(`terminal command end → diagnostics and Issues view updated (real host, ${ok.length}/${RUNS} runs): p50 ${pct(50)} ms, p95 ${pct(95)} ms (target p95 < 200 ms)`);
 process.exit(ok.length === RUNS ? 0 : 1);

@@ -1,0 +1,117 @@
+// The language server over its real protocol (stdio JSON-RPC), bundled from source like dist/server.js.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { IssueItem } from '../../server/protocol';
+
+const TSC_OUTPUT = "src/main.ts(3,25): error TS2552: Cannot find name 'greting'. Did you mean 'greeting'?\n";
+
+let server: ChildProcess;
+let conn: MessageConnection;
+let ws: string;
+let other: string;
+const diagnostics = new Map<string, Diagnostic[]>();
+const waiters: Array<() => void> = [];
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'heal-ls-'));
+  const outfile = path.join(dir, 'server.js');
+  await build({ entryPoints: [path.resolve(__dirname, '../../server/server.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error', define: { 'import.meta.url': 'importMetaUrl', HEAL_VERSION: '"test"' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" } });
+  ws = path.join(dir, 'ws');
+  other = path.join(dir, 'other');
+  for (const root of [ws, other]) {
+    mkdirSync(path.join(root, 'src'), { recursive: true });
+    writeFileSync(path.join(root, 'src/main.ts'), "function greeting(n: string) { return n; }\n\nconst message: string = greting('world');\n");
+  }
+  server = spawn(process.execPath, [outfile, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  conn = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    diagnostics.set(p.uri, p.diagnostics);
+    waiters.splice(0).forEach((w) => w());
+  });
+  conn.onNotification(() => undefined);
+  conn.onRequest(() => null);
+  conn.listen();
+  const folder = (p: string) => ({ uri: pathToFileURL(p).toString(), name: path.basename(p) });
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: folder(ws).uri,
+    workspaceFolders: [folder(ws), folder(other)],
+    capabilities: {},
+    initializationOptions: { storeDir: path.join(dir, 'store'), settings: { enabled: true, autoApply: 'off', verifyTimeoutSeconds: 10, trusted: true } },
+  });
+  await conn.sendNotification('initialized', {});
+}, 60_000);
+
+afterAll(() => {
+  conn?.dispose();
+  server?.kill();
+});
+
+function output(cwd: string, commandLine: string, text: string, exitCode = 2) {
+  const now = new Date().toISOString();
+  return conn.sendNotification('heal/output', { source: 'terminal', commandLine, cwd, exitCode, startedAt: now, endedAt: now, text });
+}
+
+async function diagnosticsOf(file: string): Promise<Diagnostic[]> {
+  const uri = pathToFileURL(file).toString();
+  for (let i = 0; i < 100 && !diagnostics.get(uri)?.length; i++) await new Promise<void>((r) => waiters.push(r));
+  return diagnostics.get(uri) ?? [];
+}
+
+describe('the language server', () => {
+  it('publishes a diagnostic on the file the output names, linked to the output and an explanation', async () => {
+    await output(ws, 'tsc -p .', TSC_OUTPUT);
+    const [d] = await diagnosticsOf(path.join(ws, 'src/main.ts'));
+    expect(d).toMatchObject({ source: 'Heal', range: { start: { line: 2, character: 24 } } });
+    expect(d.message).toContain("Replace `greting` with `greeting`");
+    expect(d.codeDescription?.href).toMatch(/^heal-explain:\/[0-9a-f]+\.md$/);
+    const captured = d.relatedInformation?.find((r) => r.location.uri.startsWith('heal-output:'));
+    expect(captured?.message).toBe('Output of `tsc -p .`');
+    const text = await conn.sendRequest<string | null>('heal/virtualDocument', { uri: captured!.location.uri });
+    expect(text?.split('\n')[captured!.location.range.start.line]).toContain('TS2552');
+    const explanation = await conn.sendRequest<string>('heal/virtualDocument', { uri: d.codeDescription!.href });
+    expect(explanation).toMatch(/^# tsc\//);
+    expect(explanation).toContain('Replace `greting` with `greeting`');
+  });
+
+  it('offers the top suggestion as the preferred quick fix, applied by a server command', async () => {
+    const [d] = await diagnosticsOf(path.join(ws, 'src/main.ts'));
+    const uri = pathToFileURL(path.join(ws, 'src/main.ts')).toString();
+    const actions = await conn.sendRequest<Array<{ title: string; isPreferred?: boolean; data: unknown }>>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    expect(actions[0]).toMatchObject({ isPreferred: true });
+    expect(actions[0].title).toContain('greeting');
+    const resolved = await conn.sendRequest<{ command?: { command: string } }>('codeAction/resolve', actions[0]);
+    expect(resolved.command?.command).toBe('heal.server.applyFix');
+  });
+
+  it('answers issues per workspace folder, with occurrences that open the captured output', async () => {
+    await output(other, 'node app.js', "Error: Cannot find module 'left-pad'\nRequire stack:\n- /x/app.js\n", 1);
+    const all = await conn.sendRequest<IssueItem[]>('heal/issues', {});
+    const inWs = await conn.sendRequest<IssueItem[]>('heal/issues', { folders: [ws] });
+    const inOther = await conn.sendRequest<IssueItem[]>('heal/issues', { folders: [other] });
+    expect(all.length).toBe(inWs.length + inOther.length);
+    expect(inWs.map((i) => i.tool)).toEqual(['tsc']);
+    expect(inOther.map((i) => i.message).join()).toContain('left-pad');
+    expect(inWs[0].occurrences[0]).toMatchObject({ commandLine: 'tsc -p .', output: { uri: expect.stringMatching(/^heal-output:/) } });
+  });
+
+  it('clears the diagnostics when the same command later passes', async () => {
+    await output(ws, 'tsc -p .', '', 0);
+    await conn.sendRequest('heal/issues', {}); // answered once the record is handled
+    expect(diagnostics.get(pathToFileURL(path.join(ws, 'src/main.ts')).toString())).toEqual([]);
+    expect((await conn.sendRequest<IssueItem[]>('heal/issues', { folders: [ws] })).length).toBe(0);
+  });
+
+  it('reports the circuit breaker closed and runs the doctor checks', async () => {
+    expect(await conn.sendRequest('heal/breaker', {})).toEqual({ state: 'closed' });
+    const checks = await conn.sendRequest<Array<{ id: string; status: string }>>('heal/doctor', { remote: false });
+    expect(checks.map((c) => c.id)).toEqual(expect.arrayContaining(['node', 'store', 'breaker']));
+  });
+});
