@@ -27,10 +27,12 @@ const builds = [
   { ...common, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
   {
     ...common,
-    entryPoints: { cli: 'client/cli/main.ts' },
+    entryPoints: { cli: 'client/cli/bin.ts' },
     outdir: 'dist',
-    banner: { js: "#!/usr/bin/env node\nconst importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    banner: { js: '#!/usr/bin/env node' },
+    define: {},
   },
+  { ...common, entryPoints: { cliMain: 'client/cli/main.ts' }, outdir: 'dist' },
 ];
 
 if (watch) {
