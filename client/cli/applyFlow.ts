@@ -7,6 +7,7 @@ import { loadConfig, type HealConfig } from '../../shared/config';
 import { breakerSection, breakerView } from '../../shared/learn/circuitBreaker';
 import type { Suggestion } from '../../shared/lookup/suggestion';
 import { autoApplyDecision, workspaceTrusted } from '../../shared/validate/policy';
+import { flakyPatterns } from '../../shared/learn/flakiness';
 import type { CliEnv } from './main';
 import { CliError, ExitCode, type Output } from './output';
 
@@ -87,7 +88,14 @@ export async function autoApplyTop(env: CliEnv, out: Output, suggestions: Sugges
   const data = await env.store().read();
   const hot = hotFiles(data, Date.now());
   const decision = autoApplyDecision(
-    { tier: top.tier, confidence: top.confidence, safety: top.safety, quarantined: top.fingerprint ? data.patterns[top.fingerprint]?.quarantined : false, hotFiles: (top.fix.edits ?? []).map((e) => path.resolve(process.cwd(), e.file)).filter((f) => hot.has(f)) },
+    {
+      tier: top.tier,
+      confidence: top.confidence,
+      safety: top.safety,
+      quarantined: top.fingerprint ? data.patterns[top.fingerprint]?.quarantined : false,
+      hotFiles: (top.fix.edits ?? []).map((e) => path.resolve(process.cwd(), e.file)).filter((f) => hot.has(f)),
+      flaky: flakyPatterns(data, suggestions.flatMap((s) => (s.fingerprint ? [s.fingerprint] : []))).size > 0,
+    },
     { autoApply: config.autoApply, minConfidence: config['autoApply.minConfidence'] },
     { trusted: workspaceTrusted(), breaker: breakerView(breakerSection.get(data), Date.now()) },
   );
@@ -96,7 +104,7 @@ export async function autoApplyTop(env: CliEnv, out: Output, suggestions: Sugges
     return { fixId: top.fix.id, applied: false, reasons: decision.reasons };
   }
   try {
-    const r = await applyFix({ store: env.store(), fixId: top.fix.id, trusted: true, verifyTimeoutMs: await verifyTimeoutMs(undefined) });
+    const r = await applyFix({ store: env.store(), fixId: top.fix.id, trusted: true, auto: true, verifyTimeoutMs: await verifyTimeoutMs(undefined) });
     const app = r.application;
     out.line(app.state === 'reverted' ? out.yellow(`heal: auto-applied fix ${top.fix.id} did not work and was reverted: ${app.reason}`) : out.green(`heal: auto-applied fix ${top.fix.id} (${app.state}): ${app.reason} — undo with heal revert ${app.id}`));
     return { fixId: top.fix.id, applied: app.state !== 'reverted', reasons: [app.reason ?? ''], applyId: app.id, state: app.state };

@@ -31,13 +31,14 @@ export function exitCodeFor(policy: FailOn | undefined, commandExit: number, eve
   return errors.some((e) => !known.has(e.fingerprint)) ? 1 : 0;
 }
 
-export async function writeCiOutputs(options: CiOptions & { version: string; command: string; exitCode: number; durationMs: number; events: ErrorEvent[]; suggestions: Suggestion[]; known: Set<string> }): Promise<void> {
+export async function writeCiOutputs(options: CiOptions & { version: string; command: string; exitCode: number; durationMs: number; events: ErrorEvent[]; suggestions: Suggestion[]; known: Set<string>; flaky?: ReadonlySet<string>; annotations?: NodeJS.WritableStream }): Promise<void> {
   const top = new Map<string, string>();
   for (const s of options.suggestions) if (s.fingerprint && !top.has(s.fingerprint)) top.set(s.fingerprint, describeFix(s));
   if (options.ci) {
-    for (const e of options.events) if (!e.causedBy) process.stdout.write(annotation(e, { suggestion: top.get(e.fingerprint) }) + '\n');
+    // With --json, stdout is the JSON document; the runner reads workflow commands from stderr too.
+    for (const e of options.events) if (!e.causedBy) (options.annotations ?? process.stdout).write(annotation(e, { suggestion: top.get(e.fingerprint), flaky: options.flaky?.has(e.fingerprint) }) + '\n');
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile) await appendFile(summaryFile, jobSummary({ command: options.command, exitCode: options.exitCode, durationMs: options.durationMs, events: options.events, suggestions: top, known: options.known }));
+    if (summaryFile) await appendFile(summaryFile, jobSummary({ command: options.command, exitCode: options.exitCode, durationMs: options.durationMs, events: options.events, suggestions: top, known: options.known, flaky: options.flaky }));
   }
   if (options.sarif) await writeFile(options.sarif, JSON.stringify(sarifLog(options.events, options.version, top), null, 2) + '\n');
 }

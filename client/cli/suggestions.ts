@@ -6,6 +6,7 @@ import type { Suggestion } from '../../shared/lookup/suggestion';
 import { recordProposals, withBaseHashes } from '../../shared/apply/proposals';
 import type { LocalStore } from '../../shared/store/localStore';
 import type { Output } from './output';
+import { flakyPatterns } from '../../shared/learn/flakiness';
 
 export interface SuggestRequest {
   events: ErrorEvent[];
@@ -16,7 +17,8 @@ export interface SuggestRequest {
 }
 
 export async function suggestAndRemember(store: LocalStore, request: SuggestRequest, limit = 10): Promise<Suggestion[]> {
-  const found = await lookupRun(request.events, { command: request.command, output: request.output, exitCode: request.exitCode, cwd: request.cwd, sources: [new LocalPatternSource(store)] });
+  const flaky = flakyPatterns(await store.read(), request.events.map((e) => e.fingerprint));
+  const found = await lookupRun(request.events, { command: request.command, output: request.output, exitCode: request.exitCode, cwd: request.cwd, sources: [new LocalPatternSource(store)], flaky });
   const suggestions = found.slice(0, limit).map((s) => withBaseHashes(s, request.cwd));
   if (suggestions.some((s) => s.fix.kind !== 'advice')) {
     await store.update((data) => recordProposals(data, suggestions, { commandLine: request.command, cwd: request.cwd }));

@@ -29,6 +29,8 @@ export const applicationSchema = z.object({
   reason: z.string().optional(),
   /** Tail of the fix command's or the verification run's output. */
   output: z.string().optional(),
+  /** Applied by Heal itself (auto-apply), not on the user's request. */
+  auto: z.boolean().optional(),
 });
 export type Application = z.infer<typeof applicationSchema>;
 

@@ -51,6 +51,8 @@ export interface ApplyOptions {
   /** Where the fix command's and the re-run's output go (default: nowhere). */
   output?: NodeJS.WritableStream;
   clock?: Clock;
+  /** Heal applies this by itself (auto-apply), not on the user's request; recorded for the metrics. */
+  auto?: boolean;
   /** Called after each step, so callers can report progress. */
   onStep?: (step: 'backed-up' | 'changed' | 'verifying', app: Application) => void;
 }
@@ -164,6 +166,7 @@ export async function applyFix(options: ApplyOptions): Promise<ApplyResult> {
     state: 'applying',
     ...newApplicationBase(),
     files: await backupTargets(fix, root),
+    ...(options.auto ? { auto: true } : {}),
   };
   await store.update((data) => {
     const breaker = breakerSection.get(data);

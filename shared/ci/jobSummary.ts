@@ -10,6 +10,8 @@ export interface SummaryInput {
   suggestions: Map<string, string>;
   /** Fingerprints already known before this run. */
   known: Set<string>;
+  /** Flaky failures: marked, and their suggestion is to retry or quarantine. */
+  flaky?: ReadonlySet<string>;
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -33,7 +35,7 @@ export function jobSummary(input: SummaryInput): string {
     seen.add(e.fingerprint);
     const count = errors.filter((x) => x.fingerprint === e.fingerprint).length;
     const more = followers(e.fingerprint);
-    const mark = input.known.has(e.fingerprint) ? 'known' : '**new**';
+    const mark = `${input.known.has(e.fingerprint) ? 'known' : '**new**'}${input.flaky?.has(e.fingerprint) ? ' · flaky' : ''}`;
     const where = e.file ? `\`${cell(e.file)}${e.line ? `:${e.line}` : ''}\`` : '';
     const what = `${cell(e.message)}${count > 1 ? ` (×${count})` : ''}${more ? ` — causes ${more} more` : ''}<br><sub>${e.tool}/${e.category} · ${e.fingerprint}</sub>`;
     lines.push(`| ${mark} | ${what} | ${where} | ${cell(input.suggestions.get(e.fingerprint) ?? '—')} |`);

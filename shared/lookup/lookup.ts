@@ -25,6 +25,8 @@ export interface LookupContext {
   rules?: Rule[];
   /** Workspace root for the safety classifier (edits outside it are dangerous). */
   workspaceRoot?: string;
+  /** Flaky failures (fingerprint → determinism): they get retry/quarantine advice instead of fixes. */
+  flaky?: ReadonlyMap<string, number>;
 }
 
 const TIER_ORDER = { exact: 0, similar: 1, rule: 2 } as const;
@@ -136,12 +138,29 @@ export async function lookupRun(events: ErrorEvent[], ctx: LookupContext = {}): 
       if (pattern?.quarantined || pattern?.ignored) silenced.add(event.fingerprint);
     }
   }
+  // A flaky failure is not fixed by editing code: retry or quarantine it instead.
+  const flaky = events.filter((e) => ctx.flaky?.has(e.fingerprint) && !silenced.has(e.fingerprint));
+  for (const e of flaky) silenced.add(e.fingerprint);
   // Followers of a cascade rank after their root cause.
   const order = new Map<string, number>(events.map((e) => [e.fingerprint, e.causedBy ? 1 : 0]));
   return rank(
-    all.filter((s) => !s.fingerprint || !silenced.has(s.fingerprint)),
+    [...all.filter((s) => !s.fingerprint || !silenced.has(s.fingerprint)), ...flaky.map((e) => flakyAdvice(e, ctx.flaky!.get(e.fingerprint)!))],
     order,
   );
+}
+
+function flakyAdvice(event: ErrorEvent, determinism: number): Suggestion {
+  const what = event.data?.test ? `the test "${event.data.test}"` : 'this failure';
+  const base = { kind: 'advice' as const, description: `Retry or quarantine ${what}: it is flaky (determinism ${determinism.toFixed(2)})` };
+  return {
+    fix: { id: fixId(base, event.fingerprint), ...base },
+    tier: 'exact',
+    confidence: 1 - determinism,
+    why: 'It failed and passed in turn under the same command without a fix in between, so changing code for it would not help.',
+    safety: 'safe',
+    provenance: `pattern:${event.fingerprint}@local`,
+    fingerprint: event.fingerprint,
+  };
 }
 
 /** Suggestions for one event. */

@@ -19,6 +19,8 @@ export interface Candidate {
   quarantined?: boolean;
   /** Files the fix touches that changed often lately ("hot"). */
   hotFiles?: string[];
+  /** The failure is flaky (see learn/flakiness): retried or quarantined, never fixed automatically. */
+  flaky?: boolean;
 }
 
 export interface Decision {
@@ -36,6 +38,7 @@ export function autoApplyDecision(candidate: Candidate, settings: AutoApplySetti
   if (candidate.tier !== 'exact') reasons.push('only fixes remembered for this exact failure (tier 1) are applied automatically');
   if (candidate.confidence <= min) reasons.push(`confidence ${candidate.confidence.toFixed(2)} is not above ${min}`);
   if (candidate.quarantined) reasons.push('the pattern is quarantined');
+  if (candidate.flaky) reasons.push('the failure is flaky: retry or quarantine it rather than change code');
   if (candidate.hotFiles?.length) reasons.push(`${candidate.hotFiles.join(', ')} changed ${HOT_FILE_CHANGES} or more times in the last hour`);
   return { allowed: reasons.length === 0, reasons };
 }

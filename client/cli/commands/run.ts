@@ -3,6 +3,7 @@ import { runCommand } from '../../../shared/runCommand';
 import { normalizeText } from '../../../shared/capture';
 import { linkCauses } from '../../../shared/detect/causality';
 import { knownEdges, recordRun } from '../../../shared/store/patterns';
+import { flakyPatterns } from '../../../shared/learn/flakiness';
 import type { CliEnv } from '../main';
 import { CliError } from '../output';
 import { eventToJson } from '../eventJson';
@@ -44,7 +45,8 @@ export function register(program: Command, env: CliEnv): void {
       const failed = result.exitCode !== 0 || result.events.some((e) => e.severity === 'error');
       const suggestions = failed ? await suggestAndRemember(env.store(), { events: result.events, command: result.commandLine, output: normalizeText(result.output), exitCode: result.exitCode, cwd: process.cwd() }) : [];
       const autoApplied = await autoApplyTop(env, env.output(process.stderr), suggestions);
-      await writeCiOutputs({ ci, sarif: options.sarif, version: VERSION, command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events, suggestions, known });
+      const flaky = new Set(flakyPatterns(await env.store().read(), result.events.map((e) => e.fingerprint)).keys());
+      await writeCiOutputs({ ci, sarif: options.sarif, version: VERSION, command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events, suggestions, known, flaky, annotations: out.json ? process.stderr : process.stdout });
       process.exitCode = exitCodeFor(failOn, result.exitCode, result.events, known);
       if (out.json) {
         out.printJson({ command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events.map((e) => eventToJson(e)), suggestions: suggestions.map(suggestionToJson), ...(autoApplied ? { autoApplied } : {}) });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openPatterns } from '../../../shared/store/patterns';
+import { flakyPatterns } from '../../../shared/learn/flakiness';
 import type { CliEnv } from '../main';
 import { table } from '../output';
 import { fixingStatusJson, printFixingStatus } from '../fixingStatus';
@@ -13,6 +14,7 @@ export function register(program: Command, env: CliEnv): void {
       const store = env.store();
       const data = await store.read();
       const open = openPatterns(data);
+      const flaky = flakyPatterns(data, open.map((p) => p.fingerprint));
       if (out.json) {
         out.printJson({
           store: store.file,
@@ -29,6 +31,8 @@ export function register(program: Command, env: CliEnv): void {
             line: p.line ?? null,
             sample: p.examples[0] ?? p.message,
             quarantined: p.quarantined,
+            flaky: flaky.has(p.fingerprint),
+            determinism: flaky.get(p.fingerprint) ?? null,
           })),
         });
         return;
@@ -40,7 +44,7 @@ export function register(program: Command, env: CliEnv): void {
         return;
       }
       out.line(out.bold(`${open.length} open issue${open.length === 1 ? '' : 's'}`));
-      const rows = open.map((p) => [p.fingerprint, String(p.counts.seen), p.tool, p.firstSeen.slice(0, 16).replace('T', ' '), p.lastSeen.slice(0, 16).replace('T', ' '), (p.examples[0] ?? p.message).slice(0, 80)]);
+      const rows = open.map((p) => [p.fingerprint, String(p.counts.seen), p.tool, p.firstSeen.slice(0, 16).replace('T', ' '), p.lastSeen.slice(0, 16).replace('T', ' '), `${flaky.has(p.fingerprint) ? '[flaky] ' : ''}${(p.examples[0] ?? p.message).slice(0, 80)}`]);
       out.line(table(rows, ['FINGERPRINT', 'COUNT', 'TOOL', 'FIRST SEEN', 'LAST SEEN', 'SAMPLE']));
     });
 }
