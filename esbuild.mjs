@@ -1,5 +1,5 @@
 // Bundles the extension client, the language server and the CLI into dist/.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -34,6 +34,11 @@ const builds = [
   },
   { ...common, entryPoints: { cliMain: 'client/cli/main.ts' }, outdir: 'dist' },
 ];
+
+// Scripts the webviews load (local files only: the webviews allow no remote content).
+mkdirSync('dist/webview', { recursive: true });
+copyFileSync('node_modules/chart.js/dist/chart.umd.min.js', 'dist/webview/chart.umd.min.js');
+copyFileSync('node_modules/@vscode-elements/elements/dist/bundled.js', 'dist/webview/vscode-elements.js');
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

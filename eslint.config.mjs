@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const lspPackages = ['vscode', 'vscode-languageclient', 'vscode-languageclient/*', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-protocol', 'vscode-languageserver-textdocument', 'vscode-jsonrpc', 'vscode-jsonrpc/*'];
 
@@ -30,6 +31,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: lspPackages, message: 'The CLI uses only the engine (shared/).' }] }],
     },
+  },
+  {
+    // Playwright drivers: parts of them run in the page.
+    files: ['test/e2e/**/*.mjs', 'bench/editor/host.mjs'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Scripts that run inside webviews.
+    files: ['media/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, acquireVsCodeApi: 'readonly', Chart: 'readonly' } },
   },
   {
     files: ['server/**/*.ts'],

@@ -11,6 +11,7 @@ import {
   IgnoreRequest,
   IssuesChangedNotification,
   IssuesRequest,
+  MetricsRequest,
   OutputNotification,
   SettingsNotification,
   UnquarantineRequest,
@@ -19,6 +20,7 @@ import {
 } from '../server/protocol';
 import { registerDiagnosticsFallback } from './diagnosticsFallback';
 import { registerDoctorPanel } from './doctorPanel';
+import { registerMetricsPanel } from './metricsPanel';
 import { registerHealTasks } from './healTask';
 import { folderLabel, IssuesTree, revealInFile, type IssueNode } from './issuesTree';
 import { registerRemoteConfig, remoteKey } from './remoteConfig';
@@ -111,6 +113,7 @@ export function start(context: vscode.ExtensionContext): void {
     registerDiagnosticsFallback(send, () => readSettings().enabled && !capture.active),
     registerDoctorPanel(async (remote) => (await ready()).sendRequest(DoctorRequest.type, { remote }), () => capture.active),
     registerRemoteConfig(context, () => void pushSettings()),
+    registerMetricsPanel(context, async (days) => (await ready()).sendRequest(MetricsRequest.type, { days })),
     vscode.commands.registerCommand('heal.showIssues', () => vscode.commands.executeCommand('heal.issues.focus')),
     vscode.commands.registerCommand('heal.refreshIssues', refresh),
     vscode.commands.registerCommand('heal.filterFolder', async () => {

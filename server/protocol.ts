@@ -2,6 +2,7 @@
 import { NotificationType, NotificationType0, RequestType } from 'vscode-languageserver-protocol';
 import type { OutputRecord } from '../shared/capture';
 import type { CheckResult } from '../shared/doctor/doctor';
+import type { Metrics } from '../shared/metrics/metrics';
 
 /** Settings the client sends at start and on change. */
 export interface HealSettings {
@@ -81,6 +82,11 @@ export namespace IssuesRequest {
 export namespace BreakerRequest {
   export const method = 'heal/breaker' as const;
   export const type = new RequestType<Record<string, never>, { state: 'closed' | 'open' | 'halfOpen'; reopensAt?: number }, void>(method);
+}
+
+export namespace MetricsRequest {
+  export const method = 'heal/metrics' as const;
+  export const type = new RequestType<{ days: number }, Metrics, void>(method);
 }
 
 export namespace UnquarantineRequest {

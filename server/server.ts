@@ -26,7 +26,9 @@ import { LocalStore } from '../shared/store/localStore';
 import { ignore, unquarantine, UnknownPatternError } from '../shared/learn/quarantine';
 import { localChecks, remoteCheck } from '../shared/doctor/doctor';
 import { breakerSection, breakerView } from '../shared/learn/circuitBreaker';
-import type { Pattern, StoreData } from '../shared/store/schema';
+import { flakyPatterns } from '../shared/learn/flakiness';
+import { emptyStore, type Pattern, type StoreData } from '../shared/store/schema';
+import { computeMetrics } from '../shared/metrics/metrics';
 import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
 import { OutputArchive, type ArchivedOutput } from './outputArchive';
 import {
@@ -36,6 +38,7 @@ import {
   IgnoreRequest,
   IssuesChangedNotification,
   IssuesRequest,
+  MetricsRequest,
   OutputNotification,
   SettingsNotification,
   UnquarantineRequest,
@@ -137,7 +140,8 @@ async function handleOutput(record: OutputRecord): Promise<void> {
   const text = normalizeText(record.text);
   const { events } = scanText(text, { context: { commandLine: record.commandLine, cwd, exitCode: record.exitCode } });
   // Cause → effect edges learned in earlier runs; a plain read (writes are atomic renames), no lock.
-  linkCauses(events, knownEdges(await store.read()));
+  const before = await store.read();
+  linkCauses(events, knownEdges(before));
   const output = events.length ? outputs.add(text, record.commandLine, record.endedAt) : undefined;
   for (const e of events) {
     const issue = sessionIssue(e.fingerprint);
@@ -158,7 +162,7 @@ async function handleOutput(record: OutputRecord): Promise<void> {
   let suggestions: Suggestion[] = [];
   const failed = record.exitCode !== 0 || events.some((e) => e.severity === 'error');
   if (failed && output) {
-    const found = await lookupRun(events, { command: record.commandLine, output: text, exitCode: record.exitCode, cwd, sources: [new LocalPatternSource(store)], workspaceRoot });
+    const found = await lookupRun(events, { command: record.commandLine, output: text, exitCode: record.exitCode, cwd, sources: [new LocalPatternSource(store)], workspaceRoot, flaky: flakyPatterns(before, events.map((e) => e.fingerprint)) });
     suggestions = found.map((s) => withBaseHashes(s, cwd));
     for (const e of events) sessionIssue(e.fingerprint).suggestions = suggestions.filter((s) => s.fingerprint === e.fingerprint || !s.fingerprint);
     const byUri = new Map<string, Array<{ diagnostic: Diagnostic; command?: string; fingerprint: string }>>();
@@ -270,7 +274,7 @@ const inside = (p: string, folder: string) => {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 };
 
-function issueItem(p: Pattern, cwd: string | undefined): IssueItem {
+function issueItem(p: Pattern, cwd: string | undefined, flaky: boolean): IssueItem {
   const seen = session.get(p.fingerprint);
   const top = seen?.suggestions.find((s) => s.fix.kind !== 'advice');
   const file = seen?.file ?? (p.file ? path.resolve(cwd ?? workspaceRoot, p.file) : undefined);
@@ -286,6 +290,7 @@ function issueItem(p: Pattern, cwd: string | undefined): IssueItem {
     file: file ?? null,
     line: p.line ?? null,
     quarantined: p.quarantined,
+    flaky,
     cwd: seen?.cwd ?? cwd ?? null,
     causedBy: seen?.causedBy ?? null,
     occurrences: [...occurrences].reverse(),
@@ -299,7 +304,9 @@ connection.onRequest(IssuesRequest.type, async (params): Promise<IssueItem[]> =>
   if (!store) return [];
   const data = await store.read();
   const cwds = lastCwds(data);
-  const items = openPatterns(data).map((p) => issueItem(p, cwds.get(p.fingerprint)));
+  const open = openPatterns(data);
+  const flaky = flakyPatterns(data, open.map((p) => p.fingerprint));
+  const items = open.map((p) => issueItem(p, cwds.get(p.fingerprint), flaky.has(p.fingerprint)));
   if (!folders?.length) return items;
   return items.filter((i) => {
     const where = i.cwd ?? i.file;
@@ -348,6 +355,11 @@ async function explain(fingerprint: string): Promise<string> {
 connection.onRequest(VirtualDocumentRequest.type, async ({ uri }) => {
   if (uri.startsWith('heal-explain:/')) return explain(uri.slice('heal-explain:/'.length).replace(/\.md$/, ''));
   return outputs.resolve(uri)?.text ?? null;
+});
+
+connection.onRequest(MetricsRequest.type, async ({ days }) => {
+  await queue;
+  return computeMetrics(store ? await store.read() : emptyStore(), { days });
 });
 
 connection.onRequest(BreakerRequest.type, async () => {

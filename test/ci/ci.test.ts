@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { annotation, escapeData, escapeProperty } from '../../shared/ci/annotations';
 import { jobSummary } from '../../shared/ci/jobSummary';
 import { sarifLog } from '../../shared/ci/sarif';
+import AjvDraft04 from 'ajv-draft-04';
 import { scanText } from '../../shared/detect/scanner';
 import { runCli } from '../cliHarness';
 import { fixture } from '../detect/expectEvents';
@@ -32,7 +33,23 @@ describe('job summary', () => {
   });
 });
 
+/** The official SARIF 2.1.0 schema (OASIS, final: rtm.5), as shipped by Microsoft's SARIF jest matchers. */
+function sarifValidator() {
+  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+  return new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false /* the schema's language pattern is not valid with the u flag */ }).compile(schema);
+}
+
 describe('SARIF', () => {
+  it('validates against the official SARIF 2.1.0 schema, and the validator catches a broken log', () => {
+    const validate = sarifValidator();
+    const events = scanText(fixture('tsc/plain.txt') + fixture('docker/daemon-down.txt') + fixture('jest/failures.txt')).events;
+    const log = sarifLog(events, '0.1.0', new Map([[events[0].fingerprint, 'npm install --save-dev @types/node']]));
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const broken = structuredClone(log) as unknown as { runs: Array<{ results: Array<{ level: string }> }> };
+    broken.runs[0].results[0].level = 'fatal';
+    expect(validate(broken)).toBe(false);
+  });
+
   it('is a SARIF 2.1.0 log with rules, locations and fingerprints', () => {
     const events = scanText(fixture('tsc/plain.txt') + fixture('docker/daemon-down.txt')).events;
     const log = sarifLog(events, '0.1.0');

@@ -156,6 +156,20 @@ await scenario(
   },
 );
 
+await scenario(
+  'metrics-panel',
+  async () => palette('Heal: Show Metrics'),
+  async () => {
+    await page.locator('.tab', { hasText: 'Heal: Metrics' }).first().waitFor({ timeout: 30_000 });
+    const webview = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
+    // The terminal failures of the earlier scenarios are counted and charted.
+    await webview.locator('.tile', { hasText: 'Detection rate' }).locator('.value', { hasText: /\d+ %/ }).waitFor({ timeout: 30_000 });
+    await webview.locator('vscode-button#refresh').waitFor({ timeout: 10_000 });
+    const drawn = await webview.locator('canvas#failures').evaluate((c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0));
+    if (!drawn) throw new Error('the failures chart is empty');
+  },
+);
+
 await close();
 
 // A second window on an untrusted copy: detection works, applying is refused with the reason.
