@@ -13,6 +13,7 @@ export const Category = {
   indentation: 'indentation',
   lint: 'lint', // data.rule, data.fixable = 'true' when the tool says it can fix it
   testFailure: 'test-failure', // data.test, data.suite
+  testError: 'test-error', // a test that could not run (setup failed); data.test
   fixtureNotFound: 'fixture-not-found', // data.fixture
   exception: 'exception', // data.exception (type name)
   commandNotFound: 'command-not-found', // data.command

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { scanStream } from '../../../shared/detect/scanner';
+import { JUnitError, looksLikeJUnit, scanJUnit } from '../../../shared/detect/junit';
 import type { ErrorEvent } from '../../../shared/detect/detector';
 import { recordRun } from '../../../shared/store/patterns';
 import type { CliEnv } from '../main';
@@ -13,10 +14,30 @@ interface ScanOptions {
   record: boolean;
 }
 
+async function isJUnit(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(1024);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return looksLikeJUnit(file, head.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readJUnit(file: string): Promise<ErrorEvent[]> {
+  try {
+    return await scanJUnit(createReadStream(file));
+  } catch (e) {
+    if (e instanceof JUnitError) throw new CliError(`heal scan: ${file}: ${e.message}`, ExitCode.usage);
+    throw e;
+  }
+}
+
 export function register(program: Command, env: CliEnv): void {
   program
     .command('scan')
-    .description('detect failures in log files or stdin (-), record them and print grouped findings')
+    .description('detect failures in log files, JUnit XML reports or stdin (-), record them and print grouped findings')
     .argument('[files...]', 'log files to scan; - or nothing reads stdin')
     .option('--no-record', 'do not record findings in the store')
     .action(async (files: string[], options: ScanOptions) => {
@@ -33,9 +54,8 @@ export function register(program: Command, env: CliEnv): void {
       }
       const all: Array<{ source: string; events: ErrorEvent[] }> = [];
       for (const file of inputs) {
-        const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
         const started = Date.now();
-        const result = await scanStream(stream);
+        const result = file !== '-' && (await isJUnit(file)) ? { events: await readJUnit(file) } : await scanStream(file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
         all.push({ source: file === '-' ? 'stdin' : file, events: result.events });
         if (options.record && result.events.length > 0) {
           await env.store().update((data) => {

@@ -1,0 +1,143 @@
+// Backfill: learn from logs already on disk, on request only. Finds the logs a repository usually has, scans each
+// as a stream (bounded memory), and records what it finds together with a per-file checkpoint in one store write,
+// so running twice counts once and a run killed midway resumes with exact counts (a file is either recorded with
+// its checkpoint or not at all). A log that grew since is scanned from where the last run stopped.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import { Transform } from 'node:stream';
+import { glob } from 'tinyglobby';
+import { z } from 'zod';
+import type { ErrorEvent } from '../detect/detector';
+import { looksLikeJUnit, scanJUnit } from '../detect/junit';
+import { scanStream } from '../detect/scanner';
+import { fingerprintOf } from '../fingerprint';
+import { Category } from '../detect/categories';
+import type { LocalStore } from '../store/localStore';
+import { recordRun } from '../store/patterns';
+import { defineSection } from '../store/section';
+
+/** Where repositories keep logs: build and test logs, JUnit reports, pytest's last failures. */
+export const LOG_PATTERNS = ['**/*.log', '**/junit*.xml', '**/TEST-*.xml', '**/test-results/**/*.xml', '**/.pytest_cache/v/cache/lastfailed'];
+/** Dependency and tool folders: their logs are not the project's failures. */
+export const IGNORED = ['**/node_modules/**', '**/.git/**', '**/.venv/**', '**/venv/**', '**/vendor/**', '**/site-packages/**', '**/.tox/**', '**/.heal/**', '**/bower_components/**', '**/.yarn/cache/**'];
+const HEAD_BYTES = 4096;
+
+/** Per file: how far it was read, and a hash of its first `headBytes` bytes to tell the same file grown from a new one. */
+const checkpointSchema = z.object({ size: z.number(), offset: z.number(), head: z.string(), headBytes: z.number(), at: z.string() });
+export const backfillCheckpoints = defineSection('backfill', z.record(z.string(), checkpointSchema), () => ({}));
+
+export interface LogFile {
+  file: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** The log files under the given paths (files are taken as given; folders are searched), newest last. */
+export async function findLogs(paths: string[], options: { since?: Date; includeNpmLogs?: boolean; home?: string } = {}): Promise<LogFile[]> {
+  const found = new Set<string>();
+  for (const p of paths) {
+    const info = await stat(p).catch(() => undefined);
+    if (!info) throw new Error(`cannot read ${p}: no such file or folder`);
+    if (info.isFile()) found.add(path.resolve(p));
+    else for (const f of await glob(LOG_PATTERNS, { cwd: p, ignore: IGNORED, absolute: true, dot: true, followSymbolicLinks: false })) found.add(f);
+  }
+  if (options.includeNpmLogs) {
+    const npmLogs = path.join(options.home ?? homedir(), '.npm', '_logs');
+    for (const f of await glob(['*.log'], { cwd: npmLogs, absolute: true }).catch(() => [])) found.add(f);
+  }
+  const files: LogFile[] = [];
+  for (const file of found) {
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    if (options.since && info.mtime < options.since) continue;
+    files.push({ file, size: info.size, mtimeMs: info.mtimeMs });
+  }
+  return files.sort((a, b) => a.mtimeMs - b.mtimeMs);
+}
+
+async function headHash(file: string, bytes = HEAD_BYTES): Promise<{ hash: string; text: string; bytes: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+    const head = buf.subarray(0, bytesRead);
+    return { hash: createHash('sha256').update(head).digest('hex'), text: head.toString('utf8'), bytes: bytesRead };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** pytest's cache of the tests that failed last time: one event per test. */
+async function lastFailed(file: string): Promise<ErrorEvent[]> {
+  const ids = Object.keys(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
+  return ids.map((id) => {
+    const [testFile, ...rest] = id.split('::');
+    const test = rest.join('::') || id;
+    const message = `${test}: failed in the last pytest run`;
+    return { tool: 'pytest', category: Category.testFailure, severity: 'error' as const, message, file: testFile, data: { test, suite: testFile }, context: [id], startLine: 0, endLine: 0, ...fingerprintOf('pytest', Category.testFailure, message) };
+  });
+}
+
+export type FileOutcome = 'scanned' | 'resumed' | 'unchanged';
+
+export interface BackfillProgress {
+  /** Bytes read so far in this run (across files). */
+  bytes: number;
+  file: string;
+}
+
+export interface BackfillResult {
+  files: Array<{ file: string; outcome: FileOutcome; events: number; bytes: number }>;
+  events: number;
+  bytes: number;
+}
+
+/** What a run would do with each file (the --dry-run answer), from the checkpoints. */
+export async function plan(store: LocalStore, files: LogFile[]): Promise<Array<LogFile & { outcome: FileOutcome; from: number }>> {
+  const checkpoints = backfillCheckpoints.get(await store.read());
+  const out = [];
+  for (const f of files) {
+    const cp = checkpoints[f.file];
+    const same = cp ? cp.head === (await headHash(f.file, cp.headBytes)).hash : false;
+    if (same && cp!.size === f.size) out.push({ ...f, outcome: 'unchanged' as const, from: f.size });
+    else if (same && f.size > cp!.offset && !f.file.endsWith('.xml') && !f.file.endsWith('lastfailed')) out.push({ ...f, outcome: 'resumed' as const, from: cp!.offset });
+    else out.push({ ...f, outcome: 'scanned' as const, from: 0 });
+  }
+  return out;
+}
+
+/** Scans what changed since the last backfill and records it; `onProgress` is called as bytes are read. */
+export async function backfill(store: LocalStore, files: LogFile[], onProgress?: (p: BackfillProgress) => void): Promise<BackfillResult> {
+  const result: BackfillResult = { files: [], events: 0, bytes: 0 };
+  for (const f of await plan(store, files)) {
+    if (f.outcome === 'unchanged') {
+      result.files.push({ file: f.file, outcome: 'unchanged', events: 0, bytes: 0 });
+      continue;
+    }
+    const { hash, text, bytes: headBytes } = await headHash(f.file);
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        result.bytes += chunk.length;
+        onProgress?.({ bytes: result.bytes, file: f.file });
+        done(null, chunk);
+      },
+    });
+    let events: ErrorEvent[];
+    if (f.file.endsWith(`${path.sep}lastfailed`)) events = await lastFailed(f.file);
+    else if (looksLikeJUnit(f.file, text)) events = await scanJUnit(createReadStream(f.file).pipe(counted));
+    else events = (await scanStream(createReadStream(f.file, { start: f.from, highWaterMark: 1 << 20 }).pipe(counted))).events;
+    const at = new Date(f.mtimeMs).toISOString();
+    await store.update((data) => {
+      if (events.length) recordRun(data, events, { source: 'backfill', commandLine: undefined, cwd: path.dirname(f.file) }, at);
+      const checkpoints = backfillCheckpoints.get(data);
+      checkpoints[f.file] = { size: f.size, offset: f.size, head: hash, headBytes, at: new Date().toISOString() };
+      backfillCheckpoints.set(data, checkpoints);
+    });
+    result.events += events.length;
+    result.files.push({ file: f.file, outcome: f.outcome, events: events.length, bytes: f.size - f.from });
+  }
+  return result;
+}
