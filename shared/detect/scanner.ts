@@ -42,12 +42,6 @@ export function byteTriggerSource(source: string): string {
   return out;
 }
 
-/** Position of the next ESC or bare CR at or after `from`, or -1. */
-function nextSpecial(text: string, from: number): number {
-  const esc = text.indexOf('\x1b', from);
-  const cr = text.indexOf('\r', from);
-  return esc === -1 ? cr : cr === -1 ? esc : Math.min(esc, cr);
-}
 
 function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
@@ -116,8 +110,10 @@ export class Scan {
   private region(buf: Buffer, start: number, end: number): void {
     const text = buf.toString('latin1', start, end);
     let pos = 0;
-    // Next trigger match and next escape at or after `pos`, each searched again only once passed (linear time).
-    let nextEscape = -2;
+    // Next trigger match, ESC and CR at or after `pos`, each searched again only once passed, and never again
+    // once there is none left (-1): linear time.
+    let nextEsc = -2;
+    let nextCr = -2;
     let matchAt = -2;
     while (pos < text.length) {
       if (this.anyOpen()) {
@@ -126,7 +122,9 @@ export class Scan {
         pos = nl + 1;
         continue;
       }
-      if (nextEscape !== -1 && nextEscape < pos) nextEscape = nextSpecial(text, pos);
+      if (nextEsc !== -1 && nextEsc < pos) nextEsc = text.indexOf('\x1b', pos);
+      if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos);
+      const nextEscape = nextEsc === -1 ? nextCr : nextCr === -1 ? nextEsc : Math.min(nextEsc, nextCr);
       if (matchAt !== -1 && matchAt < pos) {
         this.combined.lastIndex = pos;
         matchAt = this.combined.exec(text)?.index ?? -1;
