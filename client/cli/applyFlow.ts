@@ -17,7 +17,7 @@ export interface ApplyFlags {
   timeout?: string;
 }
 
-function interactive(): boolean {
+export function interactive(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
 }
 

@@ -1,6 +1,8 @@
 // Grouped, human-readable findings for `scan` and `run`.
 import type { ErrorEvent } from '../../shared/detect/detector';
+import type { Suggestion } from '../../shared/lookup/suggestion';
 import type { Output } from './output';
+import { describeFix } from './suggestions';
 
 export interface FindingGroup {
   fingerprint: string;
@@ -23,7 +25,8 @@ export function location(e: ErrorEvent): string {
   return `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}`;
 }
 
-export function printFindings(out: Output, events: ErrorEvent[], exitCode?: number): void {
+/** Findings grouped by root cause; with `suggestions`, each group's best fix under it (the run's summary). */
+export function printFindings(out: Output, events: ErrorEvent[], exitCode?: number, suggestions: Suggestion[] = []): void {
   const errors = events.filter((e) => e.severity === 'error');
   if (events.length === 0) {
     if (exitCode) out.line(out.yellow(`heal: the command failed (exit ${exitCode}) but no known error was recognised in its output`));
@@ -39,5 +42,7 @@ export function printFindings(out: Output, events: ErrorEvent[], exitCode?: numb
     const where = location(e);
     out.line(`  ${sev} ${out.dim(`[${e.tool}/${e.category}]`)} ${e.message}${count}`);
     out.line(`    ${out.dim(`${g.fingerprint}${where ? `  ${where}` : ''}${e.causedBy ? `  caused by ${e.causedBy}` : ''}`)}`);
+    const fix = suggestions.find((s) => s.fingerprint === g.fingerprint);
+    if (fix) out.line(`    ${out.green('→')} ${describeFix(fix)}${fix.fix.kind === 'advice' ? '' : out.dim(`  (heal apply ${fix.fix.id})`)}`);
   }
 }

@@ -10,6 +10,7 @@ import { eventToJson } from '../eventJson';
 import { printFindings } from '../findings';
 import { printSuggestion, suggestAndRemember, suggestionToJson } from '../suggestions';
 import { autoApplyTop } from '../applyFlow';
+import { afterRun } from '../userFixFlow';
 import { exitCodeFor, parseFailOn, writeCiOutputs, type CiOptions } from '../ciOutputs';
 import { VERSION } from '../version';
 
@@ -43,17 +44,18 @@ export function register(program: Command, env: CliEnv): void {
         recordRun(data, result.events, { source: 'terminal', commandLine: result.commandLine, cwd: process.cwd(), exitCode: result.exitCode, durationMs: result.durationMs }, at);
       });
       const failed = result.exitCode !== 0 || result.events.some((e) => e.severity === 'error');
+      const learnOffer = await afterRun(env.store(), env.output(process.stderr), { commandLine: result.commandLine, cwd: process.cwd(), exitCode: result.exitCode, fingerprints: [...new Set(result.events.filter((e) => e.severity === 'error').map((e) => e.fingerprint))], at });
       const suggestions = failed ? await suggestAndRemember(env.store(), { events: result.events, command: result.commandLine, output: normalizeText(result.output), exitCode: result.exitCode, cwd: process.cwd() }) : [];
       const autoApplied = await autoApplyTop(env, env.output(process.stderr), suggestions);
       const flaky = new Set(flakyPatterns(await env.store().read(), result.events.map((e) => e.fingerprint)).keys());
       await writeCiOutputs({ ci, sarif: options.sarif, version: VERSION, command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events, suggestions, known, flaky, annotations: out.json ? process.stderr : process.stdout });
       process.exitCode = exitCodeFor(failOn, result.exitCode, result.events, known);
       if (out.json) {
-        out.printJson({ command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events.map((e) => eventToJson(e)), suggestions: suggestions.map(suggestionToJson), ...(autoApplied ? { autoApplied } : {}) });
+        out.printJson({ command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events.map((e) => eventToJson(e)), suggestions: suggestions.map(suggestionToJson), ...(autoApplied ? { autoApplied } : {}), ...(learnOffer ? { learnOffer: { id: learnOffer.id, fingerprints: learnOffer.fingerprints, fix: learnOffer.fix } } : {}) });
       } else if (failed) {
         const err = env.output(process.stderr);
         process.stderr.write('\n');
-        printFindings(err, result.events, result.exitCode);
+        printFindings(err, result.events, result.exitCode, suggestions);
         if (suggestions[0]) printSuggestion(err, suggestions[0]);
       }
     });
