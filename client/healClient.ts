@@ -6,6 +6,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import type { OutputRecord } from '../shared/capture';
 import {
   ApplyFixCommand,
+  BackfillRequest,
   BreakerRequest,
   DoctorRequest,
   IgnoreRequest,
@@ -188,10 +189,22 @@ export function start(context: vscode.ExtensionContext): void {
   void started.then(
     () => {
       lc.onNotification(IssuesChangedNotification.type, () => void refresh());
+      void offerBackfillOnce(context, (folders) => lc.sendRequest(BackfillRequest.type, { folders }));
       return refresh();
     },
     (e: unknown) => void vscode.window.showErrorMessage(`Heal: the language server did not start (${(e as Error).message}). See the Heal output channel.`),
   );
+}
+
+/** Once per install: offer to learn from the logs already in the workspace. Dismissing it means No. */
+async function offerBackfillOnce(context: vscode.ExtensionContext, run: (folders: string[]) => Promise<{ files: number; bytes: number; events: number }>): Promise<void> {
+  const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
+  if (!folders.length || !vscode.workspace.isTrusted || context.globalState.get('heal.backfillOffered')) return;
+  await context.globalState.update('heal.backfillOffered', true);
+  const choice = await vscode.window.showInformationMessage('Heal: learn from the logs already in this workspace (*.log, JUnit reports, pytest failures)? Nothing leaves your machine.', 'Scan Logs', 'No');
+  if (choice !== 'Scan Logs') return;
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Heal: scanning logs…' }, () => run(folders));
+  void vscode.window.showInformationMessage(`Heal: ${result.files} log file(s), ${(result.bytes / (1 << 20)).toFixed(1)} MB scanned; ${result.events} failure(s) remembered.`);
 }
 
 export async function stop(): Promise<void> {

@@ -89,6 +89,12 @@ export namespace MetricsRequest {
   export const type = new RequestType<{ days: number }, Metrics, void>(method);
 }
 
+/** Learn from the logs already in these folders (see shared/backfill); answers what was found. */
+export namespace BackfillRequest {
+  export const method = 'heal/backfill' as const;
+  export const type = new RequestType<{ folders: string[] }, { files: number; bytes: number; events: number }, void>(method);
+}
+
 export namespace UnquarantineRequest {
   export const method = 'heal/unquarantine' as const;
   export const type = new RequestType<{ fingerprint: string }, boolean, void>(method);

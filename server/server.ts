@@ -27,12 +27,15 @@ import { ignore, unquarantine, UnknownPatternError } from '../shared/learn/quara
 import { localChecks, remoteCheck } from '../shared/doctor/doctor';
 import { breakerSection, breakerView } from '../shared/learn/circuitBreaker';
 import { flakyPatterns } from '../shared/learn/flakiness';
+import { acceptOffer, healFixed, keepOffer, noteFailure, offerFor, snapshot } from '../shared/learn/userFixes';
 import { emptyStore, type Pattern, type StoreData } from '../shared/store/schema';
 import { computeMetrics } from '../shared/metrics/metrics';
+import { backfill, findLogs } from '../shared/backfill/backfill';
 import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
 import { OutputArchive, type ArchivedOutput } from './outputArchive';
 import {
   ApplyFixCommand,
+  BackfillRequest,
   BreakerRequest,
   DoctorRequest,
   IgnoreRequest,
@@ -190,11 +193,29 @@ async function handleOutput(record: OutputRecord): Promise<void> {
       });
     }
   }
+  const errors = [...new Set(events.filter((e) => e.severity === 'error').map((e) => e.fingerprint))];
+  const snap = record.commandLine && record.exitCode !== 0 && errors.length ? await snapshot(cwd) : undefined;
   await store.update((data) => {
     recordRun(data, events, { source: record.source, commandLine: record.commandLine, cwd, exitCode: record.exitCode });
     if (suggestions.some((s) => s.fix.kind !== 'advice')) recordProposals(data, suggestions, { commandLine: record.commandLine, cwd });
+    if (snap && record.commandLine) noteFailure(data, { commandLine: record.commandLine, cwd, snapshot: snap, fingerprints: errors, at: record.endedAt });
   });
   void connection.sendNotification(IssuesChangedNotification.type);
+  if (record.commandLine && record.exitCode === 0) void offerUserFix(record.commandLine, cwd);
+}
+
+/** A command that failed passes now after the user's own edits: offer to remember the change (never silently). */
+async function offerUserFix(commandLine: string, cwd: string): Promise<void> {
+  if (!store) return;
+  const data = await store.read();
+  const offer = await offerFor(data, commandLine, cwd, healFixed(data));
+  if (!offer) return;
+  await store.update((d) => keepOffer(d, offer));
+  const choice = await connection.window.showInformationMessage(`Heal: \`${commandLine}\` passes now, after your changes. Remember them as the fix for this failure?`, { title: 'Remember' }, { title: 'Not now' });
+  if (choice?.title === 'Remember') {
+    await store.update((d) => acceptOffer(d, offer));
+    void connection.window.showInformationMessage('Heal: remembered; next time this failure gets your fix as its first suggestion.');
+  }
 }
 
 function publish(uri: string, entries: Array<{ diagnostic: Diagnostic; command?: string; fingerprint: string }>): void {
@@ -355,6 +376,13 @@ async function explain(fingerprint: string): Promise<string> {
 connection.onRequest(VirtualDocumentRequest.type, async ({ uri }) => {
   if (uri.startsWith('heal-explain:/')) return explain(uri.slice('heal-explain:/'.length).replace(/\.md$/, ''));
   return outputs.resolve(uri)?.text ?? null;
+});
+
+connection.onRequest(BackfillRequest.type, async ({ folders }) => {
+  if (!store || !folders.length) return { files: 0, bytes: 0, events: 0 };
+  const result = await backfill(store, await findLogs(folders, { includeNpmLogs: false }));
+  void connection.sendNotification(IssuesChangedNotification.type);
+  return { files: result.files.filter((f) => f.outcome !== 'unchanged').length, bytes: result.bytes, events: result.events };
 });
 
 connection.onRequest(MetricsRequest.type, async ({ days }) => {

@@ -1,16 +1,9 @@
 // `heal run` and the user's own fixes: note the work tree when a command fails; when it passes later after the
 // user changed files, offer to remember the change as the fix — asked on a terminal, never done silently.
-import { applications } from '../../shared/apply/applications';
-import { acceptOffer, keepOffer, noteFailure, offerFor, snapshot, type LearnOffer } from '../../shared/learn/userFixes';
+import { acceptOffer, healFixed, keepOffer, noteFailure, offerFor, snapshot, type LearnOffer } from '../../shared/learn/userFixes';
 import type { LocalStore } from '../../shared/store/localStore';
-import type { StoreData } from '../../shared/store/schema';
 import { interactive } from './applyFlow';
 import type { Output } from './output';
-
-/** Whether a Heal fix for `fingerprint` verified after `since`: then the change was Heal's, not the user's. */
-export function healFixed(data: StoreData) {
-  return (fingerprint: string, since: string) => Object.values(applications.get(data)).some((a) => a.fingerprint === fingerprint && a.state === 'verified' && (a.endedAt ?? '') > since);
-}
 
 export async function afterRun(store: LocalStore, out: Output, run: { commandLine: string; cwd: string; exitCode: number; fingerprints: string[]; at: string }): Promise<LearnOffer | undefined> {
   if (run.exitCode !== 0) {

@@ -15,6 +15,7 @@ import { scrub } from '../scrub';
 import { defineSection } from '../store/section';
 import type { StoreData } from '../store/schema';
 import { recordOutcome } from './outcome';
+import { applications } from '../apply/applications';
 
 const run = promisify(execFile);
 /** A change bigger than this is not "the fix" but ordinary work; it is not offered. */
@@ -95,6 +96,11 @@ export async function offerFor(data: StoreData, commandLine: string, cwd: string
   const fix: Fix = { id: fixId(base, failure.fingerprints[0]), ...base };
   const id = createHash('sha256').update(`${commandLine}\0${cwd}\0${failure.at}`).digest('hex').slice(0, 10);
   return { id, commandLine, cwd, fingerprints: failure.fingerprints, fix, diff, at: new Date().toISOString() };
+}
+
+/** Whether a Heal fix for `fingerprint` verified after `since`: then the change was Heal's, not the user's. */
+export function healFixed(data: StoreData): (fingerprint: string, since: string) => boolean {
+  return (fingerprint, since) => Object.values(applications.get(data)).some((a) => a.fingerprint === fingerprint && a.state === 'verified' && (a.endedAt ?? '') > since);
 }
 
 /** Keeps an offer until the user answers; the failure it came from is settled either way. */

@@ -49,6 +49,18 @@ await scenario(
 );
 
 await scenario(
+  'backfill-offered-once-default-no',
+  async () => {
+    const toast = page.locator('.notification-toast', { hasText: 'learn from the logs already in this workspace' }).first();
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.locator('.monaco-button', { hasText: 'No' }).click();
+  },
+  async () => {
+    await page.locator('.notification-toast', { hasText: 'learn from the logs already in this workspace' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  },
+);
+
+await scenario(
   'terminal-failure-diagnostics',
   async () => {
     await openTerminal();
