@@ -22,6 +22,8 @@ import { register as registerIssues } from './commands/issues';
 import { register as registerMetrics } from './commands/metrics';
 import { register as registerBackfill } from './commands/backfill';
 import { register as registerLearn } from './commands/learn';
+import { register as registerReport } from './commands/report';
+import { register as registerConfig } from './commands/config';
 
 
 /** What every command gets: global options, output, the store, and whether Heal is enabled. */
@@ -58,7 +60,7 @@ export function buildProgram(): { program: Command; env: CliEnv } {
       throw new CliError('heal: disabled (--no-heal or HEAL_DISABLE=1); nothing done.', ExitCode.disabled);
     }
   });
-  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain, registerApply, registerRevert, registerIgnore, registerUnquarantine, registerExport, registerImport, registerIssues, registerMetrics, registerBackfill, registerLearn, registerRedact, registerDoctor]) register(program, env);
+  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain, registerApply, registerRevert, registerIgnore, registerUnquarantine, registerExport, registerImport, registerIssues, registerMetrics, registerBackfill, registerLearn, registerReport, registerConfig, registerRedact, registerDoctor]) register(program, env);
   return { program, env };
 }
 

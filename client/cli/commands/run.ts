@@ -11,6 +11,7 @@ import { printFindings } from '../findings';
 import { printSuggestion, suggestAndRemember, suggestionToJson } from '../suggestions';
 import { autoApplyTop } from '../applyFlow';
 import { afterRun } from '../userFixFlow';
+import { reportHousekeeping } from '../reportHousekeeping';
 import { exitCodeFor, parseFailOn, writeCiOutputs, type CiOptions } from '../ciOutputs';
 import { VERSION } from '../version';
 
@@ -58,5 +59,6 @@ export function register(program: Command, env: CliEnv): void {
         printFindings(err, result.events, result.exitCode, suggestions);
         if (suggestions[0]) printSuggestion(err, suggestions[0]);
       }
+      await reportHousekeeping(env.store(), env.output(process.stderr));
     });
 }

@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import { applications } from '../../../shared/apply/applications';
+import { loadConfig } from '../../../shared/config';
+import { CONSENT_DESCRIPTIONS, ConsentError, consentLevels, parseConsentLevel, parseContact, type ConsentLevel, type Contact } from '../../../shared/report/consent';
+import { fileReport, flushQueue } from '../../../shared/report/outbox';
+import { buildReport, serializeReport, type ReportInput } from '../../../shared/report/report';
+import { PermanentError } from '../../../shared/report/retry';
+import { httpSink } from '../../../shared/report/sink';
+import type { StoreData } from '../../../shared/store/schema';
+import { interactive } from '../applyFlow';
+import type { CliEnv } from '../main';
+import { CliError, ExitCode } from '../output';
+import { VERSION } from '../version';
+
+interface ReportOptions {
+  preview?: boolean;
+  consent?: string;
+  contact?: string;
+  endpoint?: string;
+  yes?: boolean;
+}
+
+/** What Heal last failed at: a fix that did not hold, or a failed command it could not fix. */
+export function lastFailure(data: StoreData): Omit<ReportInput, 'heal'> | undefined {
+  const reverted = Object.values(applications.get(data))
+    .filter((a) => a.state === 'reverted' && a.fingerprint)
+    .sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? ''))
+    .pop();
+  const run = [...data.runs].reverse().find((r) => r.exitCode !== undefined && r.exitCode !== 0);
+  if (reverted && (!run || (reverted.endedAt ?? '') >= run.at)) {
+    const p = data.patterns[reverted.fingerprint!];
+    const kind = /timed out/.test(reverted.reason ?? '') ? 'timeout' : /verification/.test(reverted.reason ?? '') ? 'verify' : 'apply';
+    return { failure: { kind, tool: p?.tool ?? 'unknown', category: p?.category ?? 'unknown', fingerprint: reverted.fingerprint!, message: `${reverted.description}: ${reverted.reason ?? 'reverted'}` }, commandLine: reverted.commandLine, output: reverted.output };
+  }
+  if (!run) return undefined;
+  const p = run.fingerprints.map((f) => data.patterns[f]).find(Boolean);
+  if (!p) return { failure: { kind: 'detection', tool: 'unknown', category: 'unrecognised', fingerprint: 'none', message: `exit ${run.exitCode}; no known error recognised` }, commandLine: run.commandLine };
+  return { failure: { kind: 'detection', tool: p.tool, category: p.category, fingerprint: p.fingerprint, message: p.examples[0] ?? p.message }, commandLine: run.commandLine, output: p.examples.join('\n') };
+}
+
+export function register(program: Command, env: CliEnv): void {
+  program
+    .command('report')
+    .description('file a diagnostic report about the last failure Heal could not heal — only with your consent, scrubbed, and you see the exact bytes first')
+    .option('--preview', 'print exactly what would be sent, and send nothing')
+    .option('--consent <level>', `what may be sent: ${consentLevels.join(' | ')} (default: heal config consentLevel)`)
+    .option('--contact <contact>', 'how to reach you about it: an e-mail address, @github-handle, or none')
+    .option('--endpoint <url>', 'where to send it (default: heal config report.endpoint, or $HEAL_REPORT_URL)')
+    .option('-y, --yes', 'do not ask before sending')
+    .action(async (options: ReportOptions) => {
+      const out = env.output();
+      const config = await loadConfig();
+      const store = env.store();
+      const input = lastFailure(await store.read());
+      if (!input) throw new CliError('heal report: no failure recorded yet; run your command with heal run first.', ExitCode.findings);
+      let consent: ConsentLevel | undefined;
+      let contact: Contact;
+      try {
+        consent = options.consent ? parseConsentLevel(options.consent) : config.consentLevel;
+        contact = options.contact !== undefined ? parseContact(options.contact) : config['contact.kind'] && config['contact.kind'] !== 'none' ? parseContact(config['contact.value'] ?? '') : { kind: 'none' };
+      } catch (e) {
+        if (e instanceof ConsentError) throw new CliError(`heal report: ${e.message}`);
+        throw e;
+      }
+      if (!consent && interactive() && !out.json) {
+        const { select } = await import('@inquirer/prompts');
+        consent = await select<ConsentLevel>({ message: 'What may this report contain? (all of it scrubbed of personal data and secrets)', choices: consentLevels.map((l) => ({ value: l, name: `${l}: ${CONSENT_DESCRIPTIONS[l]}` })) });
+      }
+      if (!consent) throw new CliError('heal report: nothing sent — choose what a report may contain with --consent minimal|standard|full (or heal config set consentLevel standard).');
+      const report = buildReport({ ...input, heal: VERSION }, consent, contact);
+      const body = serializeReport(report);
+      if (options.preview) {
+        process.stdout.write(`${body}\n`);
+        return;
+      }
+      const endpoint = options.endpoint ?? config['report.endpoint'] ?? process.env.HEAL_REPORT_URL;
+      if (!endpoint) throw new CliError('heal report: no report endpoint configured; set one with heal config set report.endpoint https://… or --endpoint (nothing was sent).');
+      let sink;
+      try {
+        sink = httpSink(endpoint);
+      } catch (e) {
+        throw new CliError(`heal report: ${(e as Error).message}`);
+      }
+      if (!options.yes && interactive() && !out.json) {
+        process.stderr.write(`${body}\n`);
+        const { confirm } = await import('@inquirer/prompts');
+        if (!(await confirm({ message: `Send these ${Buffer.byteLength(body)} bytes to ${sink.describe}?`, default: false }))) {
+          out.line('heal report: not sent.');
+          return;
+        }
+      }
+      const flushed = await flushQueue(store, sink).catch(() => ({ sent: 0, left: 0 }));
+      let result: 'sent' | 'queued';
+      try {
+        result = await fileReport(store, sink, report, { budgetMs: 2000 });
+      } catch (e) {
+        if (e instanceof PermanentError) throw new CliError(`heal report: ${e.message}; the report was not kept.`, ExitCode.refused);
+        throw e;
+      }
+      if (out.json) out.printJson({ id: report.id, result, bytes: Buffer.byteLength(body), consent, flushed: flushed.sent });
+      else out.line(result === 'sent' ? out.green(`heal report: sent ${report.id} to ${sink.describe}${flushed.sent ? ` (and ${flushed.sent} queued earlier)` : ''}; Heal will tell you when it is resolved.`) : out.yellow(`heal report: ${sink.describe} is unreachable; the report is queued and is sent the next time Heal runs.`));
+    });
+}
