@@ -7,6 +7,8 @@ import type { OutputRecord } from '../shared/capture';
 import {
   ApplyFixCommand,
   BackfillRequest,
+  ReportRequest,
+  ResolvedReportsRequest,
   BreakerRequest,
   DoctorRequest,
   IgnoreRequest,
@@ -22,6 +24,7 @@ import {
 import { registerDiagnosticsFallback } from './diagnosticsFallback';
 import { registerDoctorPanel } from './doctorPanel';
 import { registerMetricsPanel } from './metricsPanel';
+import { registerConsentPanel } from './consentPanel';
 import { registerHealTasks } from './healTask';
 import { folderLabel, IssuesTree, revealInFile, type IssueNode } from './issuesTree';
 import { registerRemoteConfig, remoteKey } from './remoteConfig';
@@ -115,6 +118,7 @@ export function start(context: vscode.ExtensionContext): void {
     registerDoctorPanel(async (remote) => (await ready()).sendRequest(DoctorRequest.type, { remote }), () => capture.active),
     registerRemoteConfig(context, () => void pushSettings()),
     registerMetricsPanel(context, async (days) => (await ready()).sendRequest(MetricsRequest.type, { days })),
+    registerConsentPanel(context, async (p) => (await ready()).sendRequest(ReportRequest.type, p)),
     vscode.commands.registerCommand('heal.showIssues', () => vscode.commands.executeCommand('heal.issues.focus')),
     vscode.commands.registerCommand('heal.refreshIssues', refresh),
     vscode.commands.registerCommand('heal.filterFolder', async () => {
@@ -190,6 +194,10 @@ export function start(context: vscode.ExtensionContext): void {
     () => {
       lc.onNotification(IssuesChangedNotification.type, () => void refresh());
       void offerBackfillOnce(context, (folders) => lc.sendRequest(BackfillRequest.type, { folders }));
+      // Reports the user filed that were resolved since: told once (the server checks its local cache only).
+      void lc.sendRequest(ResolvedReportsRequest.type, {}).then((resolved) => {
+        for (const r of resolved) void vscode.window.showInformationMessage(`Heal: the problem you reported (${r.summary}) is resolved${r.note ? `: ${r.note}` : ''}.`);
+      });
       return refresh();
     },
     (e: unknown) => void vscode.window.showErrorMessage(`Heal: the language server did not start (${(e as Error).message}). See the Heal output channel.`),

@@ -95,6 +95,22 @@ export namespace BackfillRequest {
   export const type = new RequestType<{ folders: string[] }, { files: number; bytes: number; events: number }, void>(method);
 }
 
+/** A report about the last failure: `send: false` answers the exact bytes that would be sent (the preview). */
+export namespace ReportRequest {
+  export const method = 'heal/report' as const;
+  export const type = new RequestType<
+    { consent: 'minimal' | 'standard' | 'full'; contact: string; endpoint?: string; send: boolean },
+    { ok: boolean; body?: string; result?: 'sent' | 'queued'; message: string },
+    void
+  >(method);
+}
+
+/** Reports the user filed that are now resolved and not yet announced (local cache; marks them announced). */
+export namespace ResolvedReportsRequest {
+  export const method = 'heal/resolvedReports' as const;
+  export const type = new RequestType<Record<string, never>, Array<{ summary: string; note?: string }>, void>(method);
+}
+
 export namespace UnquarantineRequest {
   export const method = 'heal/unquarantine' as const;
   export const type = new RequestType<{ fingerprint: string }, boolean, void>(method);

@@ -31,11 +31,19 @@ import { acceptOffer, healFixed, keepOffer, noteFailure, offerFor, snapshot } fr
 import { emptyStore, type Pattern, type StoreData } from '../shared/store/schema';
 import { computeMetrics } from '../shared/metrics/metrics';
 import { backfill, findLogs } from '../shared/backfill/backfill';
+import { loadConfig } from '../shared/config';
+import { parseContact } from '../shared/report/consent';
+import { lastFailure } from '../shared/report/lastFailure';
+import { fileReport, flushQueue, markAnnounced, refreshStatuses, unannouncedResolutions } from '../shared/report/outbox';
+import { buildReport, serializeReport, type DiagnosticReport } from '../shared/report/report';
+import { httpSink, type ReportSink } from '../shared/report/sink';
 import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
 import { OutputArchive, type ArchivedOutput } from './outputArchive';
 import {
   ApplyFixCommand,
   BackfillRequest,
+  ReportRequest,
+  ResolvedReportsRequest,
   BreakerRequest,
   DoctorRequest,
   IgnoreRequest,
@@ -376,6 +384,66 @@ async function explain(fingerprint: string): Promise<string> {
 connection.onRequest(VirtualDocumentRequest.type, async ({ uri }) => {
   if (uri.startsWith('heal-explain:/')) return explain(uri.slice('heal-explain:/'.length).replace(/\.md$/, ''));
   return outputs.resolve(uri)?.text ?? null;
+});
+
+/** The report last previewed: Send sends exactly it. */
+let previewed: { key: string; report: DiagnosticReport } | undefined;
+
+async function reportSink(endpoint?: string): Promise<ReportSink | undefined> {
+  const url = endpoint || (await loadConfig().catch(() => ({}) as { 'report.endpoint'?: string }))['report.endpoint'] || process.env.HEAL_REPORT_URL;
+  return url ? httpSink(url) : undefined;
+}
+
+connection.onRequest(ReportRequest.type, async ({ consent, contact, endpoint, send }) => {
+  if (!store) return { ok: false, message: 'Heal is not ready.' };
+  await queue;
+  const input = lastFailure(await store.read());
+  if (!input) return { ok: false, message: 'No failure recorded yet: there is nothing to report.' };
+  let who;
+  try {
+    who = parseContact(contact);
+  } catch (e) {
+    return { ok: false, message: (e as Error).message };
+  }
+  const key = `${consent}\0${contact}\0${input.failure.fingerprint}`;
+  const report = previewed?.key === key ? previewed.report : buildReport({ ...input, heal: version }, consent, who);
+  previewed = { key, report };
+  const body = serializeReport(report);
+  if (!send) return { ok: true, body, message: `${Buffer.byteLength(body)} bytes` };
+  if (!settings.trusted) return { ok: false, body, message: 'This workspace is not trusted; Heal sends no reports from it.' };
+  let sink;
+  try {
+    sink = await reportSink(endpoint);
+  } catch (e) {
+    return { ok: false, body, message: (e as Error).message };
+  }
+  if (!sink) return { ok: false, body, message: 'No report endpoint configured (heal config set report.endpoint https://…); nothing was sent.' };
+  try {
+    const result = await fileReport(store, sink, report, { budgetMs: 2000 });
+    previewed = undefined;
+    return { ok: true, body, result, message: result === 'sent' ? `Sent to ${sink.describe}; Heal will tell you when it is resolved.` : `${sink.describe} is unreachable; the report is queued and sent later.` };
+  } catch (e) {
+    return { ok: false, body, message: (e as Error).message };
+  }
+});
+
+connection.onRequest(ResolvedReportsRequest.type, async () => {
+  if (!store) return [];
+  const resolved = unannouncedResolutions(await store.read());
+  if (resolved.length) await store.update((data) => markAnnounced(data, resolved.map((r) => r.id)));
+  return resolved.map((r) => ({ summary: r.summary, note: r.note }));
+});
+
+/** In the background after start: send queued reports, refresh the status of open ones. */
+async function reportHousekeeping(): Promise<void> {
+  const sink = await reportSink().catch(() => undefined);
+  if (!store || !sink) return;
+  await flushQueue(store, sink).catch(() => undefined);
+  await refreshStatuses(store, sink).catch(() => undefined);
+}
+
+connection.onInitialized(() => {
+  setTimeout(() => void reportHousekeeping(), 5000).unref();
 });
 
 connection.onRequest(BackfillRequest.type, async ({ folders }) => {

@@ -182,6 +182,24 @@ await scenario(
   },
 );
 
+await scenario(
+  'report-problem-consent-webview',
+  async () => palette('Heal: Report Problem…'),
+  async () => {
+    await page.locator('.tab', { hasText: 'Heal: Report Problem' }).first().waitFor({ timeout: 30_000 });
+    const webview = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
+    // The preview is the exact report: minimal level, no message, nothing sent yet.
+    await webview.locator('#preview', { hasText: '"consent": "minimal"' }).waitFor({ timeout: 30_000 });
+    const preview = await webview.locator('#preview').innerText();
+    if (/"message"/.test(preview)) throw new Error(`a minimal report must not carry the message:\n${preview}`);
+    // A malformed contact is refused with the reason, and Send is disabled.
+    await webview.locator('#contact input, #contact').first().click();
+    await page.keyboard.type('not a handle--');
+    await webview.locator('#status', { hasText: 'not a GitHub handle' }).waitFor({ timeout: 10_000 });
+    if (!(await webview.locator('vscode-button#send').evaluate((b) => b.disabled))) throw new Error('Send is enabled with an invalid contact');
+  },
+);
+
 await close();
 
 // A second window on an untrusted copy: detection works, applying is refused with the reason.

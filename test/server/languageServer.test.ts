@@ -115,3 +115,24 @@ describe('the language server', () => {
     expect(checks.map((c) => c.id)).toEqual(expect.arrayContaining(['node', 'store', 'breaker']));
   });
 });
+
+describe('reports from the editor', () => {
+  it('the preview is the exact bytes Send sends, and nothing is sent before', async () => {
+    const { startReportServer } = await import('../report/reportServer');
+    const reports = await startReportServer();
+    try {
+      await output(ws, 'tsc -p .', TSC_OUTPUT);
+      const preview = await conn.sendRequest<{ ok: boolean; body: string }>('heal/report', { consent: 'standard', contact: '@octocat', send: false });
+      expect(preview.ok).toBe(true);
+      expect(JSON.parse(preview.body)).toMatchObject({ consent: 'standard', contact: { kind: 'github', value: 'octocat' }, failure: { tool: 'tsc' } });
+      expect(reports.requests).toHaveLength(0);
+      const bad = await conn.sendRequest<{ ok: boolean; message: string }>('heal/report', { consent: 'standard', contact: 'not a handle--', send: false });
+      expect(bad).toMatchObject({ ok: false, message: expect.stringContaining('GitHub handle') });
+      const sent = await conn.sendRequest<{ ok: boolean; result: string }>('heal/report', { consent: 'standard', contact: '@octocat', endpoint: reports.url, send: true });
+      expect(sent).toMatchObject({ ok: true, result: 'sent' });
+      expect(reports.requests.map((r) => r.body)).toEqual([preview.body]);
+    } finally {
+      await reports.close();
+    }
+  });
+});
