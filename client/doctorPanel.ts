@@ -24,7 +24,8 @@ async function editorChecks(capturing: () => boolean): Promise<CheckResult[]> {
 }
 
 /** `doctor(false)`: the local checks (run by the language server); `doctor(true)`: the remote check. */
-export function registerDoctorPanel(doctor: (remote: boolean) => Promise<CheckResult[]>, capturing: () => boolean): vscode.Disposable {
+export function registerDoctorPanel(extensionUri: vscode.Uri, doctor: (remote: boolean) => Promise<CheckResult[]>, capturing: () => boolean): vscode.Disposable {
+  const elements = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   let panel: vscode.WebviewPanel | undefined;
   let last: CheckResult[] = [];
 
@@ -34,16 +35,16 @@ export function registerDoctorPanel(doctor: (remote: boolean) => Promise<CheckRe
     const local = await doctor(false);
     const localMs = performance.now() - started;
     last = [...(await editorChecks(capturing)), ...local];
-    panel.webview.html = html(panel.webview, last, localMs, 'checking…');
+    panel.webview.html = html(panel.webview, elements, last, localMs, 'checking…');
     last = [...last, ...(await doctor(true))];
-    if (panel) panel.webview.html = html(panel.webview, last, localMs);
+    if (panel) panel.webview.html = html(panel.webview, elements, last, localMs);
   };
 
   return vscode.Disposable.from(
     vscode.commands.registerCommand('heal.doctor', async () => {
       if (panel) panel.reveal();
       else {
-        panel = vscode.window.createWebviewPanel('heal.doctor', 'Heal: Doctor', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+        panel = vscode.window.createWebviewPanel('heal.doctor', 'Heal: Doctor', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [elements] });
         panel.onDidDispose(() => (panel = undefined));
         panel.webview.onDidReceiveMessage(async (message: unknown) => {
           const m = message as { type?: string; id?: string };
@@ -62,35 +63,34 @@ export function registerDoctorPanel(doctor: (remote: boolean) => Promise<CheckRe
   );
 }
 
-function html(webview: vscode.Webview, results: CheckResult[], localMs: number, remoteNote?: string): string {
+function html(webview: vscode.Webview, elements: vscode.Uri, results: CheckResult[], localMs: number, remoteNote?: string): string {
   const nonce = randomBytes(16).toString('base64');
   const icon = { ok: '✔', warn: '⚠', fail: '✖' } as const;
   const rows = results
     .map(
       (r) =>
         `<tr class="${r.status}"><td aria-label="${r.status}">${icon[r.status]}</td><th scope="row">${escape(r.title)}</th><td>${escape(r.detail)}</td><td>${escape(r.hint ?? '')}</td><td>${
-          r.id === 'shellIntegration' && r.status === 'fail' ? `<button data-fix="${r.id}">Fix</button>` : ''
+          r.id === 'shellIntegration' && r.status === 'fail' ? `<vscode-button data-fix="${r.id}">Fix</vscode-button>` : ''
         }</td></tr>`,
     )
     .join('');
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0"><title>Heal: Doctor</title>
 <style nonce="${nonce}">
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
 tr.ok td:first-child { color: var(--vscode-testing-iconPassed); } tr.warn td:first-child { color: var(--vscode-editorWarning-foreground); } tr.fail td:first-child { color: var(--vscode-errorForeground); }
-button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 4px 10px; cursor: pointer; }
-button:focus { outline: 1px solid var(--vscode-focusBorder); }
 </style></head><body>
 <h1>Heal: Doctor</h1>
 <p>Local checks took ${localMs.toFixed(0)} ms.${remoteNote ? ` Remote: ${remoteNote}` : ''}</p>
-<p><button id="rerun">Re-run</button> <button id="copy">Copy as Markdown</button></p>
+<p><vscode-button id="rerun">Re-run</vscode-button> <vscode-button id="copy" secondary>Copy as Markdown</vscode-button></p>
 <table id="checks"><thead><tr><th></th><th>Check</th><th>Result</th><th>How to fix</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+<script nonce="${nonce}" type="module" src="${webview.asWebviewUri(vscode.Uri.joinPath(elements, 'vscode-elements.js'))}"></script>
 <script nonce="${nonce}">
 const vscode = acquireVsCodeApi();
 document.getElementById('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
 document.getElementById('copy').addEventListener('click', () => vscode.postMessage({ type: 'copy' }));
-for (const b of document.querySelectorAll('button[data-fix]')) b.addEventListener('click', () => vscode.postMessage({ type: 'fix', id: b.dataset.fix }));
+for (const b of document.querySelectorAll('vscode-button[data-fix]')) b.addEventListener('click', () => vscode.postMessage({ type: 'fix', id: b.dataset.fix }));
 </script></body></html>`;
 }

@@ -115,7 +115,7 @@ export function start(context: vscode.ExtensionContext): void {
     registerVirtualDocuments(() => client),
     registerShellIntegrationNotice(context),
     registerDiagnosticsFallback(send, () => readSettings().enabled && !capture.active),
-    registerDoctorPanel(async (remote) => (await ready()).sendRequest(DoctorRequest.type, { remote }), () => capture.active),
+    registerDoctorPanel(context.extensionUri, async (remote) => (await ready()).sendRequest(DoctorRequest.type, { remote }), () => capture.active),
     registerRemoteConfig(context, () => void pushSettings()),
     registerMetricsPanel(context, async (days) => (await ready()).sendRequest(MetricsRequest.type, { days })),
     registerConsentPanel(context, async (p) => (await ready()).sendRequest(ReportRequest.type, p)),

@@ -1,12 +1,13 @@
 // Doctor: Heal checks its own environment. Local checks run in parallel and finish fast; the remote check has
 // its own timeout and never holds back the local result.
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalStore } from '../store/localStore';
 import { breakerSection, breakerView } from '../learn/circuitBreaker';
 import { loadConfig } from '../config';
+import { reportSection } from '../report/outbox';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -86,13 +87,21 @@ export async function localChecks(ctx: DoctorContext): Promise<CheckResult[]> {
       if (!info) return { status: 'ok', detail: `${store.file} (not created yet)` };
       const data = await store.read();
       const lock = await stat(`${store.file}.lock`).catch(() => undefined);
-      const detail = `${store.file}, ${(info.size / 1024).toFixed(0)} KiB, ${Object.keys(data.patterns).length} patterns`;
+      const backups = (await readdir(store.backupsDir).catch(() => [])).length;
+      const detail = `${store.file}, ${(info.size / 1024).toFixed(0)} KiB, ${Object.keys(data.patterns).length} patterns, ${backups} backup(s)`;
       if (lock && Date.now() - lock.mtimeMs > 10_000) return { status: 'warn', detail: `${detail}; stale lock`, hint: `No Heal process holds it: remove ${store.file}.lock.` };
       return { status: 'ok', detail };
     }),
     timed('breaker', 'Circuit breaker', async () => {
       const b = breakerView(breakerSection.get(await store.read()), Date.now());
       return b.state === 'closed' ? { status: 'ok', detail: 'closed' } : { status: 'warn', detail: b.state, hint: 'Fixes were reverted repeatedly; Heal pauses applying. `heal status` says until when.' };
+    }),
+    timed('reports', 'Diagnostic reports', async () => {
+      const info = await stat(store.file).catch(() => undefined);
+      const r = info ? reportSection.get(await store.read()) : { queue: [], filed: [] };
+      const open = r.filed.filter((f) => f.status === 'open').length;
+      const detail = `${r.queue.length} waiting to be sent, ${r.filed.length} filed (${open} open)`;
+      return r.queue.length ? { status: 'warn', detail, hint: 'The report endpoint was unreachable; the queue is sent after the next heal run.' } : { status: 'ok', detail };
     }),
     timed('config', 'Configuration', async () => {
       const c = await loadConfig(env);

@@ -33,6 +33,15 @@ describe('doctor', () => {
     expect(Date.now() - start).toBeLessThan(3000);
   });
 
+  it('reports the queue of unsent diagnostic reports', async () => {
+    const { LocalStore } = await import('../../shared/store/localStore');
+    const { reportSection } = await import('../../shared/report/outbox');
+    const dir = mkdtempSync(path.join(tmpdir(), 'heal-doc-'));
+    await new LocalStore(dir).update((data) => reportSection.set(data, { queue: [{ id: 'r1', body: '{}', enqueuedAt: 't', attempts: 2 }], filed: [] }));
+    const reports = (await localChecks({ storeDir: dir, version: 'x' })).find((r) => r.id === 'reports')!;
+    expect(reports).toMatchObject({ status: 'warn', detail: '1 waiting to be sent, 0 filed (0 open)' });
+  });
+
   it('renders Markdown for copying', () => {
     expect(toMarkdown([{ id: 'a', title: 'A', status: 'warn', detail: 'x|y', hint: 'do z', ms: 1 }])).toContain('| ⚠️ | A | x\\|y | do z |');
   });
