@@ -64,9 +64,20 @@ export function start(context: vscode.ExtensionContext): void {
     run: { module, transport: TransportKind.ipc, options: { execArgv } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...execArgv, '--nolazy', '--inspect=6009'] } },
   };
+  // The end of the last failed command, to log how long its diagnostics took (bench/editor reads the log).
+  let lastFailed: { command: string; at: number } | undefined;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }],
     outputChannelName: 'Heal',
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        next(uri, diagnostics);
+        if (lastFailed && diagnostics.length) {
+          lc.outputChannel.appendLine(`diagnostics for \`${lastFailed.command}\` published ${(performance.now() - lastFailed.at).toFixed(1)} ms after it ended`);
+          lastFailed = undefined;
+        }
+      },
+    },
     initializationOptions: async () => ({ storeDir: context.globalStorageUri.fsPath, settings: await serverSettings(context), version: String(context.extension.packageJSON.version ?? '') }),
   };
   const lc = new LanguageClient('heal', 'Heal', serverOptions, clientOptions);
@@ -97,9 +108,11 @@ export function start(context: vscode.ExtensionContext): void {
     status.show();
   };
 
-  const capture = new TerminalCapture((record) => {
+  const capture = new TerminalCapture((record, endedAt) => {
     const s = readSettings();
-    if (s.enabled && s.captureTerminal) send(record);
+    if (!s.enabled || !s.captureTerminal) return;
+    if (record.exitCode !== 0) lastFailed = { command: record.commandLine ?? '', at: endedAt };
+    send(record);
   });
   const tasks = registerHealTasks((record) => {
     const s = readSettings();

@@ -13,7 +13,8 @@ export class TerminalCapture implements vscode.Disposable {
   /** Whether a terminal with shell integration has been seen (Doctor reports it). */
   active = false;
 
-  constructor(send: (record: OutputRecord) => void) {
+  /** `send` gets each finished command and when VS Code reported its end (performance.now()). */
+  constructor(send: (record: OutputRecord, endedAt: number) => void) {
     this.disposables.push(
       vscode.window.onDidChangeTerminalShellIntegration(() => {
         this.active = true;
@@ -32,6 +33,7 @@ export class TerminalCapture implements vscode.Disposable {
         this.buffers.set(e.execution, entry);
       }),
       vscode.window.onDidEndTerminalShellExecution((e) => {
+        const endedAt = performance.now();
         const entry = this.buffers.get(e.execution);
         this.buffers.delete(e.execution);
         // The stream ends with the execution; wait for what arrived with the end marker, but not for long.
@@ -45,7 +47,7 @@ export class TerminalCapture implements vscode.Disposable {
             startedAt: entry?.startedAt ?? new Date().toISOString(),
             endedAt: new Date().toISOString(),
             text: entry?.text.slice(-MAX_CAPTURE) ?? '',
-          });
+          }, endedAt);
         });
       }),
     );
