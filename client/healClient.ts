@@ -6,6 +6,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import type { OutputRecord } from '../shared/capture';
 import {
   ApplyFixCommand,
+  SaveDocumentsRequest,
   BackfillRequest,
   ReportRequest,
   ResolvedReportsRequest,
@@ -206,6 +207,11 @@ export function start(context: vscode.ExtensionContext): void {
   void started.then(
     () => {
       lc.onNotification(IssuesChangedNotification.type, () => void refresh());
+      // A quick fix's edits are saved before Heal re-runs the command to verify them.
+      lc.onRequest(SaveDocumentsRequest.type, async ({ uris }) => {
+        for (const uri of uris) await vscode.workspace.save(vscode.Uri.parse(uri));
+        return true;
+      });
       void offerBackfillOnce(context, (folders) => lc.sendRequest(BackfillRequest.type, { folders }));
       // Reports the user filed that were resolved since: told once (the server checks its local cache only).
       void lc.sendRequest(ResolvedReportsRequest.type, {}).then((resolved) => {

@@ -135,3 +135,11 @@ export namespace IgnoreRequest {
 
 /** Commands the server executes (listed in its capabilities; the client does not register them again). */
 export const ApplyFixCommand = 'heal.server.applyFix';
+/** Runs after the editor applied a quick fix's edits: back up, verify by re-running, revert if it did not help. */
+export const VerifyEditCommand = 'heal.server.verifyEdit';
+
+/** Server → client: save these documents (a quick fix's edits) so that re-running the command sees them. */
+export namespace SaveDocumentsRequest {
+  export const method = 'heal/saveDocuments' as const;
+  export const type = new RequestType<{ uris: string[] }, boolean, void>(method);
+}

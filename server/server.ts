@@ -1,6 +1,7 @@
 // Heal language server: runs the engine on captured output, publishes diagnostics on the files the errors
 // name, offers quick fixes, and applies them through the engine's apply → verify → revert.
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -12,6 +13,7 @@ import {
   type CodeAction,
   type Diagnostic,
   type DiagnosticRelatedInformation,
+  type TextEdit,
 } from 'vscode-languageserver/node';
 import { normalizeText, type OutputRecord } from '../shared/capture';
 import type { ErrorEvent } from '../shared/detect/detector';
@@ -21,7 +23,8 @@ import { LocalPatternSource } from '../shared/lookup/localPatternSource';
 import { lookupRun } from '../shared/lookup/lookup';
 import type { Suggestion } from '../shared/lookup/suggestion';
 import { recordProposals, withBaseHashes } from '../shared/apply/proposals';
-import { applyFix } from '../shared/apply/apply';
+import { applyFix, prepareApply } from '../shared/apply/apply';
+import type { KnownContent } from '../shared/apply/backup';
 import { LocalStore } from '../shared/store/localStore';
 import { ignore, unquarantine, UnknownPatternError } from '../shared/learn/quarantine';
 import { localChecks, remoteCheck } from '../shared/doctor/doctor';
@@ -41,6 +44,8 @@ import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
 import { OutputArchive, type ArchivedOutput } from './outputArchive';
 import {
   ApplyFixCommand,
+  VerifyEditCommand,
+  SaveDocumentsRequest,
   BackfillRequest,
   ReportRequest,
   ResolvedReportsRequest,
@@ -108,7 +113,7 @@ connection.onInitialize((params) => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.None,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
-      executeCommandProvider: { commands: [ApplyFixCommand] },
+      executeCommandProvider: { commands: [ApplyFixCommand, VerifyEditCommand] },
     },
     serverInfo: { name: 'heal' },
   };
@@ -254,19 +259,50 @@ connection.onCodeAction((params) => {
   return actions;
 });
 
-connection.onCodeActionResolve((action) => {
+/** File contents taken when a quick fix's edits were computed, until its verification runs (bounded). */
+const originals = new Map<string, KnownContent[]>();
+
+connection.onCodeActionResolve(async (action) => {
   const fixId = (action.data as { fixId: string }).fixId;
   action.command = { title: action.title, command: ApplyFixCommand, arguments: [fixId] };
+  if (!store || !settings.trusted) return action; // the command explains the refusal
+  await queue;
+  // An edit fix becomes a workspace edit (previewable, undoable in the editor) followed by verification.
+  const prepared = await prepareApply(store, fixId, settings.trusted).catch(() => undefined);
+  if (!prepared || prepared.proposal.fix.kind !== 'edit') return action;
+  const byFile = new Map<string, TextEdit[]>();
+  for (const e of prepared.proposal.fix.edits ?? []) {
+    const file = path.resolve(prepared.root, e.file);
+    byFile.set(file, [...(byFile.get(file) ?? []), { range: e.range, newText: e.newText }]);
+  }
+  const taken: KnownContent[] = [];
+  for (const file of byFile.keys()) {
+    const [content, info] = await Promise.all([readFile(file), stat(file)]).catch(() => [undefined, undefined]);
+    if (!content || !info) return action;
+    taken.push({ path: file, content, mode: info.mode & 0o7777 });
+  }
+  originals.set(fixId, taken);
+  for (const key of originals.keys()) if (originals.size > 50) originals.delete(key);
+  action.edit = { changes: Object.fromEntries([...byFile].map(([file, edits]) => [pathToFileURL(file).toString(), edits])) };
+  action.command = { title: action.title, command: VerifyEditCommand, arguments: [fixId] };
   return action;
 });
 
 connection.onExecuteCommand(async (params) => {
-  if (params.command !== ApplyFixCommand || !store) return;
-  return applyFromEditor(String(params.arguments?.[0] ?? ''));
+  const fixId = String(params.arguments?.[0] ?? '');
+  if (params.command === ApplyFixCommand) return applyFromEditor(fixId);
+  if (params.command === VerifyEditCommand) {
+    const taken = originals.get(fixId);
+    originals.delete(fixId);
+    if (!taken) return applyFromEditor(fixId);
+    // Verification re-runs the command on the files on disk: the editor saves its edits first.
+    await connection.sendRequest(SaveDocumentsRequest.type, { uris: taken.map((t) => pathToFileURL(t.path).toString()) }).catch(() => false);
+    return applyFromEditor(fixId, taken);
+  }
 });
 
 /** Applies a proposed fix for the editor: refused in untrusted workspaces; diagnostics cleared when verified. */
-async function applyFromEditor(fixId: string): Promise<{ ok: boolean; message: string } | undefined> {
+async function applyFromEditor(fixId: string, editedFrom?: KnownContent[]): Promise<{ ok: boolean; message: string } | undefined> {
   if (!store) return undefined;
   await queue; // the proposal is persisted after its diagnostics are published
   if (!settings.trusted) {
@@ -274,7 +310,7 @@ async function applyFromEditor(fixId: string): Promise<{ ok: boolean; message: s
     return { ok: false, message: 'untrusted' };
   }
   try {
-    const result = await applyFix({ store, fixId, trusted: settings.trusted, yes: true, verifyTimeoutMs: settings.verifyTimeoutSeconds * 1000 });
+    const result = await applyFix({ store, fixId, trusted: settings.trusted, yes: true, verifyTimeoutMs: settings.verifyTimeoutSeconds * 1000, ...(editedFrom ? { editedBy: { originals: editedFrom } } : {}) });
     const verified = result.application.state === 'verified' || result.application.state === 'applied';
     if (verified && result.application.fingerprint) {
       for (const [uri, entries] of published) publish(uri, entries.filter((x) => x.fingerprint !== result.application.fingerprint));

@@ -12,7 +12,7 @@ import { recordOutcome } from '../learn/outcome';
 import { checkPreconditions } from '../validate/preconditions';
 import { classifyFix, type SafetyVerdict } from '../validate/safety';
 import { replaceFileAtomic } from './atomicFile';
-import { createBackup, pruneBackups, restoreBackup, sha256Hex } from './backup';
+import { createBackup, pruneBackups, restoreBackup, sha256Hex, type KnownContent } from './backup';
 import { applications, interruptedApplications, newApplicationBase, saveApplication, type Application } from './applications';
 import { findProposal, type Proposal } from './proposals';
 import { applyTextEdits } from './textEdits';
@@ -53,6 +53,11 @@ export interface ApplyOptions {
   clock?: Clock;
   /** Heal applies this by itself (auto-apply), not on the user's request; recorded for the metrics. */
   auto?: boolean;
+  /**
+   * The editor already made the fix's edits (a code action's workspace edit, undoable there); Heal backs up the
+   * contents taken before, then verifies and reverts as usual. Preconditions were checked before the edit.
+   */
+  editedBy?: { originals: KnownContent[] };
   /** Called after each step, so callers can report progress. */
   onStep?: (step: 'backed-up' | 'changed' | 'verifying', app: Application) => void;
 }
@@ -80,7 +85,7 @@ function editsByFile(fix: Fix, root: string): Map<string, TextEdit[]> {
 }
 
 /** Finds and validates a fix without changing anything: the checks `apply` and `--dry-run` share. */
-export async function prepareApply(store: LocalStore, fixId: string, trusted: boolean): Promise<PreparedApply> {
+export async function prepareApply(store: LocalStore, fixId: string, trusted: boolean, options: { preconditions?: boolean } = {}): Promise<PreparedApply> {
   const data = await store.read();
   const proposal = findProposal(data, fixId);
   if (!proposal) throw new ApplyRefused('unknown-fix', `No proposed fix with id ${fixId}. Fix ids are shown by \`heal run\` and \`heal suggest\`.`);
@@ -93,7 +98,7 @@ export async function prepareApply(store: LocalStore, fixId: string, trusted: bo
   if (pattern?.quarantined) throw new ApplyRefused('quarantined', `Refused: the pattern ${pattern.fingerprint} is quarantined after ${pattern.counts.failed} failed fixes; \`heal unquarantine ${pattern.fingerprint}\` to allow it again.`);
   const interrupted = interruptedApplications(data).find((a) => a.cwd === root);
   if (interrupted) throw new ApplyRefused('interrupted', `Refused: apply ${interrupted.id} in this folder was interrupted; run \`heal revert ${interrupted.id}\` first.`);
-  const stale = await checkPreconditions(proposal.fix, root);
+  const stale = options.preconditions === false ? [] : await checkPreconditions(proposal.fix, root);
   if (stale.length) throw new ApplyRefused('precondition', `Refused: ${stale.map((s) => `${s.file}: ${s.reason}`).join('; ')}. Re-run the command to get a fresh fix.`);
   return { proposal, verdict, root };
 }
@@ -146,7 +151,8 @@ async function backupTargets(fix: Fix, root: string): Promise<string[]> {
 export async function applyFix(options: ApplyOptions): Promise<ApplyResult> {
   const clock = options.clock ?? systemClock;
   const { store } = options;
-  const prepared = await prepareApply(store, options.fixId, options.trusted);
+  const edited = options.editedBy?.originals;
+  const prepared = await prepareApply(store, options.fixId, options.trusted, { preconditions: !edited });
   const { proposal, verdict, root } = prepared;
   const fix = proposal.fix;
   if (verdict.safety === 'review' && !options.yes) {
@@ -165,7 +171,7 @@ export async function applyFix(options: ApplyOptions): Promise<ApplyResult> {
     startedAt: new Date(clock()).toISOString(),
     state: 'applying',
     ...newApplicationBase(),
-    files: await backupTargets(fix, root),
+    files: edited ? edited.map((o) => o.path) : await backupTargets(fix, root),
     ...(options.auto ? { auto: true } : {}),
   };
   await store.update((data) => {
@@ -188,7 +194,7 @@ export async function applyFix(options: ApplyOptions): Promise<ApplyResult> {
       if (outcome) recordOutcome(data, proposal.fingerprint, fix, outcome, app.endedAt!);
     });
   };
-  const manifest = await createBackup(store.backupsDir, app.id, app.files, app.startedAt);
+  const manifest = await createBackup(store.backupsDir, app.id, edited ?? app.files, app.startedAt);
   options.onStep?.('backed-up', app);
   const undo = async (reason: string, output?: string, learn = true) => {
     // A refused edit restores only what Heal wrote, so a file the user saved meanwhile is left alone.
@@ -199,7 +205,8 @@ export async function applyFix(options: ApplyOptions): Promise<ApplyResult> {
 
   let commandOutput: string | undefined;
   try {
-    if (fix.kind === 'edit') await changeFiles(fix, root, written);
+    if (edited) for (const o of edited) written.add(o.path);
+    else if (fix.kind === 'edit') await changeFiles(fix, root, written);
     else {
       const ran = await runCommand([fix.command ?? ''], { cwd: root, timeoutMs: options.commandTimeoutMs ?? DEFAULT_FIX_COMMAND_TIMEOUT_MS, stdout: options.output, stderr: options.output, detect: false, captureLimitBytes: 16 * 1024 });
       commandOutput = ran.output.slice(-4000);

@@ -33,16 +33,25 @@ export function backupFolder(backupsDir: string, applyId: string): string {
   return path.join(backupsDir, applyId);
 }
 
-/** Copies `files` (absolute paths) into `<backupsDir>/<applyId>/` and writes the manifest last. */
-export async function createBackup(backupsDir: string, applyId: string, files: string[], at = new Date().toISOString()): Promise<BackupManifest> {
+/** A file's content taken earlier (the editor changed the file before Heal could copy it). */
+export interface KnownContent {
+  path: string;
+  content: Buffer;
+  mode: number;
+}
+
+/** Copies `files` (absolute paths, or contents taken earlier) into `<backupsDir>/<applyId>/`; the manifest last. */
+export async function createBackup(backupsDir: string, applyId: string, files: Array<string | KnownContent>, at = new Date().toISOString()): Promise<BackupManifest> {
   const dir = backupFolder(backupsDir, applyId);
   await mkdir(dir, { recursive: true });
   const entries: BackupEntry[] = [];
-  for (const [i, file] of [...new Set(files)].entries()) {
+  const unique = [...new Map(files.map((f) => [typeof f === 'string' ? f : f.path, f])).values()];
+  for (const [i, item] of unique.entries()) {
+    const file = typeof item === 'string' ? item : item.path;
     let content: Buffer;
     let mode: number;
     try {
-      [content, mode] = await Promise.all([readFile(file), stat(file).then((s) => s.mode & 0o7777)]);
+      [content, mode] = typeof item === 'string' ? await Promise.all([readFile(file), stat(file).then((s) => s.mode & 0o7777)]) : [item.content, item.mode];
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         entries.push({ path: file, existed: false });

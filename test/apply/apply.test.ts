@@ -88,6 +88,28 @@ async function propose(store: LocalStore, root: string, fix: Fix, commandLine?: 
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 
+describe('applyFix after the editor made the edit', () => {
+  it('backs up the contents taken before the edit, verifies, and reverts them exactly when the edit did not help', async () => {
+    const { root, store, commandLine } = greetingProject();
+    const file = path.join(root, 'greeting.txt');
+    const original = { path: file, content: readFileSync(file), mode: 0o640 };
+    // A wrong edit, already made by the editor: verification fails and the file is put back byte for byte.
+    const wrong = await propose(store, root, { id: 'wrong', kind: 'edit', description: 'bad fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hallo')] }, commandLine);
+    writeFileSync(file, 'hallo\n');
+    const r = await applyFix({ store, fixId: wrong, trusted: true, yes: true, editedBy: { originals: [original] } });
+    expect(r.application.state).toBe('reverted');
+    expect(readFileSync(file)).toEqual(original.content);
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    // The right edit: verified, left in place.
+    const right = await propose(store, root, { id: 'right', kind: 'edit', description: 'fix typo', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] }, commandLine);
+    writeFileSync(file, 'hello\n');
+    const ok = await applyFix({ store, fixId: right, trusted: true, yes: true, editedBy: { originals: [original] } });
+    expect(ok.application.state).toBe('verified');
+    expect(readFileSync(file, 'utf8')).toBe('hello\n');
+    expect((await readBackup(store.backupsDir, ok.application.id))!.entries[0].sha256).toBe(sha256Hex(original.content));
+  });
+});
+
 describe('applyFix', () => {
   it('applies an edit, verifies it by re-running the command, and records the outcome', async () => {
     const { root, store, commandLine } = greetingProject();

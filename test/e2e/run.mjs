@@ -127,6 +127,13 @@ await scenario(
     const source = readFileSync(path.join(ws, 'src/main.ts'), 'utf8');
     if (!source.includes("greeting('world')")) throw new Error(`the fix was not applied:\n${source}`);
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    // The fix came as the editor's own edit: it is on the undo stack (undo, see it, redo).
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+z');
+    await page.locator('.monaco-editor .view-lines', { hasText: "greting('world')" }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+Shift+z');
+    await page.locator('.monaco-editor .view-lines', { hasText: "greeting('world')" }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+s');
   },
 );
 

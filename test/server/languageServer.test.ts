@@ -1,6 +1,6 @@
 // The language server over its real protocol (stdio JSON-RPC), bundled from source like dist/server.js.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,17 +81,27 @@ describe('the language server', () => {
     expect(explanation).toContain('Replace `greting` with `greeting`');
   });
 
-  it('offers the top suggestion as the preferred quick fix, applied by a server command', async () => {
-    const [d] = await diagnosticsOf(path.join(ws, 'src/main.ts'));
-    const uri = pathToFileURL(path.join(ws, 'src/main.ts')).toString();
+  it('offers the top suggestion as the preferred quick fix; resolve computes its edits, then verification runs', async () => {
+    const file = path.join(ws, 'src/main.ts');
+    const before = readFileSync(file);
+    const [d] = await diagnosticsOf(file);
+    const uri = pathToFileURL(file).toString();
     const actions = await conn.sendRequest<Array<{ title: string; isPreferred?: boolean; data: unknown }>>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
     expect(actions[0]).toMatchObject({ isPreferred: true });
     expect(actions[0].title).toContain('greeting');
-    const resolved = await conn.sendRequest<{ command?: { command: string } }>('codeAction/resolve', actions[0]);
-    expect(resolved.command?.command).toBe('heal.server.applyFix');
-  });
+    const resolved = await conn.sendRequest<{ edit?: { changes: Record<string, Array<{ range: { start: { line: number; character: number } }; newText: string }>> }; command?: { command: string; arguments: string[] } }>('codeAction/resolve', actions[0]);
+    expect(resolved.edit?.changes[uri]).toEqual([{ range: { start: { line: 2, character: 24 }, end: { line: 2, character: 31 } }, newText: 'greeting' }]);
+    expect(resolved.command?.command).toBe('heal.server.verifyEdit');
+    // The editor applies the edit; re-running `tsc -p .` no longer shows the error: verified, diagnostics cleared.
+    writeFileSync(file, before.toString().replace("greting('world')", "greeting('world')"));
+    const result = await conn.sendRequest<{ ok: boolean; message: string }>('workspace/executeCommand', { command: resolved.command!.command, arguments: resolved.command!.arguments });
+    expect(result).toMatchObject({ ok: true, message: 'verified' });
+    expect(diagnostics.get(uri)).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toContain("greeting('world')");
+  }, 60_000);
 
   it('answers issues per workspace folder, with occurrences that open the captured output', async () => {
+    await output(ws, 'tsc -p .', TSC_OUTPUT);
     await output(other, 'node app.js', "Error: Cannot find module 'left-pad'\nRequire stack:\n- /x/app.js\n", 1);
     const all = await conn.sendRequest<IssueItem[]>('heal/issues', {});
     const inWs = await conn.sendRequest<IssueItem[]>('heal/issues', { folders: [ws] });
