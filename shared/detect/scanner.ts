@@ -1,6 +1,6 @@
 // Scanner: drives all detectors over streamed output in linear time and bounded memory.
 //
-// Bytes are searched as a latin1 view (one char per byte, no decoding cost) with one combined trigger regex;
+// Bytes are searched as a latin1 view (one char per byte, no decoding cost) with the detectors' triggers;
 // only lines that match a trigger, or that follow while a detector is inside a block, are decoded as UTF-8
 // (invalid sequences replaced), cleaned and fed to detectors.
 import { cleanLine, MAX_LINE_BYTES, TRUNCATION_MARKER } from '../capture';
@@ -8,6 +8,7 @@ import { fingerprintOf } from '../fingerprint';
 import type { DetectedError, Detector, DetectorSession, ErrorEvent, ScanContext } from './detector';
 import { allDetectors } from './registry';
 import { linkCauses } from './causality';
+import { compileTriggers, type TriggerSet } from './triggerSet';
 
 export interface ScanOptions {
   detectors?: Detector[];
@@ -43,21 +44,12 @@ export function byteTriggerSource(source: string): string {
 }
 
 
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  let i = text.indexOf('\n', from);
-  while (i !== -1 && i < to) {
-    n++;
-    i = text.indexOf('\n', i + 1);
-  }
-  return n;
-}
 
 /** A scan in progress: write output to it in pieces of any size, then finish. */
 export class Scan {
   private readonly detectors: Detector[];
   private readonly sessions: DetectorSession[];
-  private readonly combined: RegExp;
+  private readonly triggers: TriggerSet;
   private readonly events: ErrorEvent[] = [];
   /** Per session: whether it was open (and so already fed) for the current line. */
   private readonly sawLine: boolean[] = [];
@@ -76,8 +68,11 @@ export class Scan {
       if (options.collect !== false) this.events.push(event);
     };
     this.sessions = this.detectors.map((d) => d.start(emit, options.context ?? {}));
-    this.combined = new RegExp(this.detectors.map((d) => `(?:${byteTriggerSource(d.trigger.source)})`).join('|'), 'gm');
+    this.triggers = compileTriggers(this.detectors.map((d) => byteTriggerSource(d.trigger.source)));
   }
+
+  /** Whether a detector is inside a block (then every line goes to it); sessions change only when fed. */
+  private opened = false;
 
   private anyOpen(): boolean {
     for (const s of this.sessions) if (s.open) return true;
@@ -86,6 +81,11 @@ export class Scan {
 
   /** Decodes bytes [start, end) of one line and feeds it to the sessions that want it. */
   private feedLine(buf: Buffer, start: number, end: number): void {
+    this.feedSessions(buf, start, end);
+    this.opened = this.anyOpen();
+  }
+
+  private feedSessions(buf: Buffer, start: number, end: number): void {
     this.lineNo++;
     const long = end - start > MAX_LINE_BYTES;
     const raw = buf.toString('utf8', start, long ? start + MAX_LINE_BYTES : end);
@@ -103,47 +103,55 @@ export class Scan {
   }
 
   /**
-   * Processes buf[start, end), which ends with a newline. Candidate lines are those the combined trigger matches
-   * in the raw bytes, plus lines holding an escape or a carriage return: an escape can split a trigger word, so
-   * those few are cleaned first and tested again. Everything else is skipped without decoding.
+   * Processes buf[start, end), which ends with a newline. Candidate lines are those a trigger matches in the raw
+   * bytes — line-start triggers tried at each line start, the others searched ahead — plus lines holding an escape
+   * or a carriage return: an escape can split a trigger word, so those few are cleaned first and tested again.
+   * Everything else is skipped without decoding.
    */
   private region(buf: Buffer, start: number, end: number): void {
     const text = buf.toString('latin1', start, end);
-    let pos = 0;
-    // Next trigger match, ESC and CR at or after `pos`, each searched again only once passed, and never again
-    // once there is none left (-1): linear time.
+    const { atLineStart, anywhere } = this.triggers;
+    // The next match of each searched trigger group, ESC and CR at or after the current line, each searched again
+    // only once passed, and never again once there is none left (-1): linear time.
+    const next = anywhere.map(() => -2);
     let nextEsc = -2;
     let nextCr = -2;
-    let matchAt = -2;
+    let pos = 0;
     while (pos < text.length) {
-      if (this.anyOpen()) {
-        const nl = text.indexOf('\n', pos);
+      const nl = text.indexOf('\n', pos);
+      if (this.opened) {
+        this.feedLine(buf, start + pos, start + nl);
+        pos = nl + 1;
+        continue;
+      }
+      let hit = false;
+      for (let k = 0; k < anywhere.length; k++) {
+        if (next[k] !== -1 && next[k] < pos) {
+          anywhere[k].lastIndex = pos;
+          next[k] = anywhere[k].exec(text)?.index ?? -1;
+        }
+        if (next[k] !== -1 && next[k] < nl) hit = true;
+      }
+      if (!hit && atLineStart) {
+        atLineStart.lastIndex = pos;
+        hit = atLineStart.test(text);
+      }
+      if (hit) {
         this.feedLine(buf, start + pos, start + nl);
         pos = nl + 1;
         continue;
       }
       if (nextEsc !== -1 && nextEsc < pos) nextEsc = text.indexOf('\x1b', pos);
       if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos);
-      const nextEscape = nextEsc === -1 ? nextCr : nextCr === -1 ? nextEsc : Math.min(nextEsc, nextCr);
-      if (matchAt !== -1 && matchAt < pos) {
-        this.combined.lastIndex = pos;
-        matchAt = this.combined.exec(text)?.index ?? -1;
-      }
-      const at = matchAt === -1 ? nextEscape : nextEscape === -1 ? matchAt : Math.min(matchAt, nextEscape);
-      if (at === -1) {
-        this.lineNo += countNewlines(text, pos, text.length);
-        return;
-      }
-      const lineStart = Math.max(pos, text.lastIndexOf('\n', at) + 1);
-      this.lineNo += countNewlines(text, pos, lineStart);
-      const nl = text.indexOf('\n', at);
-      if (at === matchAt) this.feedLine(buf, start + lineStart, start + nl);
-      else {
+      if ((nextEsc !== -1 && nextEsc < nl) || (nextCr !== -1 && nextCr < nl)) {
         // An escaped line: feed it only if its clean form matches a trigger.
-        this.combined.lastIndex = 0;
-        if (this.combined.test(cleanLine(text.slice(lineStart, Math.min(nl, lineStart + MAX_LINE_BYTES))))) this.feedLine(buf, start + lineStart, start + nl);
-        else this.lineNo++;
+        if (this.triggers.matchesLine(cleanLine(text.slice(pos, Math.min(nl, pos + MAX_LINE_BYTES))))) {
+          this.feedLine(buf, start + pos, start + nl);
+          pos = nl + 1;
+          continue;
+        }
       }
+      this.lineNo++;
       pos = nl + 1;
     }
   }
