@@ -1,6 +1,7 @@
 // `heal`: the headless CLI. Uses only the engine (shared/).
 import { Command, CommanderError } from 'commander';
 import { LocalStore } from '../../shared/store/localStore';
+import { isScanWorker, runScanWorker } from '../../shared/backfill/scanWorkers';
 import { StoreError } from '../../shared/store/errors';
 import { CliError, ExitCode, Output, type GlobalOptions } from './output';
 import { VERSION } from './version';
@@ -87,7 +88,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (isScanWorker()) runScanWorker();
+else if (require.main === module) {
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

@@ -3,16 +3,13 @@
 // so running twice counts once and a run killed midway resumes with exact counts (a file is either recorded with
 // its checkpoint or not at all). A log that grew since is scanned from where the last run stopped.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { Transform } from 'node:stream';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import type { ErrorEvent } from '../detect/detector';
-import { looksLikeJUnit, scanJUnit } from '../detect/junit';
-import { scanStream } from '../detect/scanner';
+import { ScanPool, scanLogFile } from './scanWorkers';
 import { fingerprintOf } from '../fingerprint';
 import { Category } from '../detect/categories';
 import type { LocalStore } from '../store/localStore';
@@ -109,35 +106,60 @@ export async function plan(store: LocalStore, files: LogFile[]): Promise<Array<L
   return out;
 }
 
-/** Scans what changed since the last backfill and records it; `onProgress` is called as bytes are read. */
-export async function backfill(store: LocalStore, files: LogFile[], onProgress?: (p: BackfillProgress) => void): Promise<BackfillResult> {
+export interface BackfillOptions {
+  onProgress?: (p: BackfillProgress) => void;
+  /** Scan files in this many worker threads running `workerFile` (the current bundle); otherwise in this thread. */
+  workers?: number;
+  workerFile?: string;
+}
+
+/**
+ * Scans what changed since the last backfill and records it, one store write per file (its events with its
+ * checkpoint). With workers, files are scanned in parallel and recorded in order as they finish.
+ */
+export async function backfill(store: LocalStore, files: LogFile[], options: BackfillOptions = {}): Promise<BackfillResult> {
   const result: BackfillResult = { files: [], events: 0, bytes: 0 };
-  for (const f of await plan(store, files)) {
-    if (f.outcome === 'unchanged') {
-      result.files.push({ file: f.file, outcome: 'unchanged', events: 0, bytes: 0 });
-      continue;
+  const steps = await plan(store, files);
+  const pool = options.workerFile && (options.workers ?? 1) > 1 && steps.filter((s) => s.outcome !== 'unchanged').length > 1 ? new ScanPool(options.workerFile, options.workers!) : undefined;
+  try {
+    const scanStep = async (f: (typeof steps)[number]) => {
+      if (f.outcome === 'unchanged') return { f, events: [] as ErrorEvent[], hash: '', headBytes: 0 };
+      const { hash, text, bytes: headBytes } = await headHash(f.file);
+      const counted = (n: number) => {
+        result.bytes += n;
+        options.onProgress?.({ bytes: result.bytes, file: f.file });
+      };
+      const job = { file: f.file, from: f.from, head: text };
+      const events = f.file.endsWith(`${path.sep}lastfailed`) ? await lastFailed(f.file) : pool ? await pool.scan(job, counted) : await scanLogFile(job, counted);
+      return { f, events, hash, headBytes };
+    };
+    // At most one scan per worker (or one in all) in flight; results are recorded in file order.
+    const limit = pool ? options.workers! : 1;
+    const inFlight: Array<ReturnType<typeof scanStep>> = [];
+    let started = 0;
+    const startNext = () => {
+      if (started < steps.length) inFlight[started] = scanStep(steps[started++]);
+    };
+    for (let i = 0; i < limit; i++) startNext();
+    for (let i = 0; i < steps.length; i++) {
+      const { f, events, hash, headBytes } = await inFlight[i];
+      startNext();
+      if (f.outcome === 'unchanged') {
+        result.files.push({ file: f.file, outcome: 'unchanged', events: 0, bytes: 0 });
+        continue;
+      }
+      const at = new Date(f.mtimeMs).toISOString();
+      await store.update((data) => {
+        if (events.length) recordRun(data, events, { source: 'backfill', commandLine: undefined, cwd: path.dirname(f.file) }, at);
+        const checkpoints = backfillCheckpoints.get(data);
+        checkpoints[f.file] = { size: f.size, offset: f.size, head: hash, headBytes, at: new Date().toISOString() };
+        backfillCheckpoints.set(data, checkpoints);
+      });
+      result.events += events.length;
+      result.files.push({ file: f.file, outcome: f.outcome, events: events.length, bytes: f.size - f.from });
     }
-    const { hash, text, bytes: headBytes } = await headHash(f.file);
-    const counted = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        result.bytes += chunk.length;
-        onProgress?.({ bytes: result.bytes, file: f.file });
-        done(null, chunk);
-      },
-    });
-    let events: ErrorEvent[];
-    if (f.file.endsWith(`${path.sep}lastfailed`)) events = await lastFailed(f.file);
-    else if (looksLikeJUnit(f.file, text)) events = await scanJUnit(createReadStream(f.file).pipe(counted));
-    else events = (await scanStream(createReadStream(f.file, { start: f.from, highWaterMark: 1 << 20 }).pipe(counted))).events;
-    const at = new Date(f.mtimeMs).toISOString();
-    await store.update((data) => {
-      if (events.length) recordRun(data, events, { source: 'backfill', commandLine: undefined, cwd: path.dirname(f.file) }, at);
-      const checkpoints = backfillCheckpoints.get(data);
-      checkpoints[f.file] = { size: f.size, offset: f.size, head: hash, headBytes, at: new Date().toISOString() };
-      backfillCheckpoints.set(data, checkpoints);
-    });
-    result.events += events.length;
-    result.files.push({ file: f.file, outcome: f.outcome, events: events.length, bytes: f.size - f.from });
+  } finally {
+    await pool?.close();
   }
   return result;
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -43,7 +44,12 @@ export function register(program: Command, env: CliEnv): void {
       const bar = process.stderr.isTTY && !out.json && total > 0 ? new SingleBar({ format: 'heal backfill [{bar}] {percentage}% | {value}/{total} MB | ETA {eta_formatted} | {file}', hideCursor: true, etaBuffer: 50 }) : undefined;
       bar?.start(Math.ceil(total / (1 << 20)), 0, { file: '' });
       const started = Date.now();
-      const result = await backfill(store, files, (p) => bar?.update(Math.floor(p.bytes / (1 << 20)), { file: path.basename(p.file) })).finally(() => bar?.stop());
+      const result = await backfill(store, files, {
+        onProgress: (p) => bar?.update(Math.floor(p.bytes / (1 << 20)), { file: path.basename(p.file) }),
+        // Files are scanned in worker threads running this same bundle (see main.ts).
+        workers: Math.max(1, Math.min(4, availableParallelism())),
+        workerFile: __filename,
+      }).finally(() => bar?.stop());
       const seconds = (Date.now() - started) / 1000;
       if (out.json) {
         out.printJson({ ...result, seconds });
