@@ -17,6 +17,7 @@ import {
   IssuesRequest,
   MetricsRequest,
   OutputNotification,
+  OutputSummaryRequest,
   SettingsNotification,
   UnquarantineRequest,
   type HealSettings,
@@ -37,7 +38,7 @@ import { registerVirtualDocuments } from './virtualDocuments';
 
 let client: LanguageClient | undefined;
 
-async function serverSettings(context: vscode.ExtensionContext): Promise<HealSettings> {
+function serverSettings(remoteKey?: string): HealSettings {
   const s = readSettings();
   return {
     enabled: s.enabled,
@@ -46,7 +47,7 @@ async function serverSettings(context: vscode.ExtensionContext): Promise<HealSet
     trusted: vscode.workspace.isTrusted,
     folders: vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
     remoteUrl: s.remoteUrl || undefined,
-    remoteKey: s.remoteUrl ? await remoteKey(context) : undefined,
+    remoteKey: s.remoteUrl ? remoteKey : undefined,
   };
 }
 
@@ -79,7 +80,8 @@ export function start(context: vscode.ExtensionContext): void {
         }
       },
     },
-    initializationOptions: async () => ({ storeDir: context.globalStorageUri.fsPath, settings: await serverSettings(context), version: String(context.extension.packageJSON.version ?? '') }),
+    // Sent as is (a function's promise would not be awaited); the remote key follows with the settings after start.
+    initializationOptions: { storeDir: context.globalStorageUri.fsPath, settings: serverSettings(), version: String(context.extension.packageJSON.version ?? '') },
   };
   const lc = new LanguageClient('heal', 'Heal', serverOptions, clientOptions);
   client = lc;
@@ -88,7 +90,7 @@ export function start(context: vscode.ExtensionContext): void {
     await started;
     return lc;
   };
-  const pushSettings = async () => (await ready()).sendNotification(SettingsNotification.type, await serverSettings(context));
+  const pushSettings = async () => (await ready()).sendNotification(SettingsNotification.type, serverSettings(await remoteKey(context)));
   const send = (record: OutputRecord) => void ready().then((c) => c.sendNotification(OutputNotification.type, record));
 
   const tree = new IssuesTree(async (folders) => (await ready()).sendRequest(IssuesRequest.type, { folders }));
@@ -115,9 +117,10 @@ export function start(context: vscode.ExtensionContext): void {
     if (record.exitCode !== 0) lastFailed = { command: record.commandLine ?? '', at: endedAt };
     send(record);
   });
-  const tasks = registerHealTasks((record) => {
+  const tasks = registerHealTasks(async (record) => {
     const s = readSettings();
-    if (s.enabled && s.captureTasks) send(record);
+    if (!s.enabled || !s.captureTasks) return [];
+    return (await ready()).sendRequest(OutputSummaryRequest.type, record);
   });
 
   context.subscriptions.push(
@@ -207,6 +210,7 @@ export function start(context: vscode.ExtensionContext): void {
   void started.then(
     () => {
       lc.onNotification(IssuesChangedNotification.type, () => void refresh());
+      void pushSettings();
       // A quick fix's edits are saved before Heal re-runs the command to verify them.
       lc.onRequest(SaveDocumentsRequest.type, async ({ uris }) => {
         for (const uri of uris) await vscode.workspace.save(vscode.Uri.parse(uri));

@@ -21,7 +21,8 @@ class HealPty implements vscode.Pseudoterminal {
   constructor(
     private readonly command: string,
     private readonly cwd: string,
-    private readonly send: (record: OutputRecord) => void,
+    /** Hands the record to Heal; answers the summary to print (failures by root cause, each with its fix). */
+    private readonly send: (record: OutputRecord) => Promise<string[]>,
   ) {}
 
   open(): void {
@@ -38,10 +39,13 @@ class HealPty implements vscode.Pseudoterminal {
     this.child.stdout?.on('data', onData);
     this.child.stderr?.on('data', onData);
     this.child.on('error', (e) => onData(Buffer.from(`heal: ${this.command}: ${e.message}\n`)));
-    this.child.on('close', (code) => {
+    this.child.on('close', async (code) => {
       const exitCode = code ?? 1;
-      this.send({ source: 'task', commandLine: this.command, cwd: this.cwd, exitCode, startedAt, endedAt: new Date().toISOString(), text: captured.slice(-MAX_CAPTURE) });
       this.writer.fire(`\r\n\x1b[2m[exit ${exitCode}]\x1b[0m\r\n`);
+      const record = { source: 'task' as const, commandLine: this.command, cwd: this.cwd, exitCode, startedAt, endedAt: new Date().toISOString(), text: captured.slice(-MAX_CAPTURE) };
+      // The summary, if Heal answers in time; the task ends either way.
+      const lines = await Promise.race([this.send(record).catch(() => []), new Promise<string[]>((r) => setTimeout(() => r([]), 5000))]);
+      if (lines.length) this.writer.fire(`\r\n${lines.map((l) => `\x1b[1m${l}\x1b[0m`).join('\r\n')}\r\n`);
       this.closer.fire(exitCode);
     });
   }
@@ -56,7 +60,7 @@ class HealPty implements vscode.Pseudoterminal {
   }
 }
 
-export function registerHealTasks(send: (record: OutputRecord) => void): vscode.Disposable {
+export function registerHealTasks(send: (record: OutputRecord) => Promise<string[]>): vscode.Disposable {
   return vscode.tasks.registerTaskProvider('heal', {
     provideTasks: () => [],
     resolveTask(task) {

@@ -10,7 +10,8 @@
 
   const update = () => vscode.postMessage({ type: 'update', consent: level.value, contact: contact.value });
   level.addEventListener('change', update);
-  contact.addEventListener('input', update);
+  // vscode-textfield re-emits its input's events; keyup covers typing however the element reports it.
+  for (const type of ['input', 'change', 'keyup']) contact.addEventListener(type, update);
   send.addEventListener('click', () => vscode.postMessage({ type: 'send', consent: level.value, contact: contact.value, remember: remember.checked }));
   document.getElementById('cancel').addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
 

@@ -62,6 +62,12 @@ export namespace OutputNotification {
   export const type = new NotificationType<OutputRecord>(method);
 }
 
+/** Like OutputNotification, answered once handled with a summary: failures by root cause, each with its fix. */
+export namespace OutputSummaryRequest {
+  export const method = 'heal/outputSummary' as const;
+  export const type = new RequestType<OutputRecord, string[], void>(method);
+}
+
 export namespace SettingsNotification {
   export const method = 'heal/settings' as const;
   export const type = new NotificationType<HealSettings>(method);

@@ -56,6 +56,7 @@ import {
   IssuesRequest,
   MetricsRequest,
   OutputNotification,
+  OutputSummaryRequest,
   SettingsNotification,
   UnquarantineRequest,
   VirtualDocumentRequest,
@@ -150,8 +151,8 @@ function diagnosticOf(e: ErrorEvent, top: Suggestion | undefined, root: ErrorEve
   };
 }
 
-async function handleOutput(record: OutputRecord): Promise<void> {
-  if (!store || !settings.enabled) return;
+async function handleOutput(record: OutputRecord): Promise<string[]> {
+  if (!store || !settings.enabled) return [];
   const cwd = record.cwd ?? workspaceRoot;
   const text = normalizeText(record.text);
   const { events } = scanText(text, { context: { commandLine: record.commandLine, cwd, exitCode: record.exitCode } });
@@ -215,6 +216,21 @@ async function handleOutput(record: OutputRecord): Promise<void> {
   });
   void connection.sendNotification(IssuesChangedNotification.type);
   if (record.commandLine && record.exitCode === 0) void offerUserFix(record.commandLine, cwd);
+  return summary(events, suggestions);
+}
+
+/** The run's failures grouped by root cause, each with its best fix: what a task prints when it ends. */
+function summary(events: ErrorEvent[], suggestions: Suggestion[]): string[] {
+  const roots = [...new Map(events.filter((e) => e.severity === 'error' && !e.causedBy).map((e) => [e.fingerprint, e])).values()];
+  if (!roots.length) return [];
+  const lines = [`Heal: ${roots.length} root cause(s) of ${events.filter((e) => e.severity === 'error').length} error(s)`];
+  for (const root of roots) {
+    const followers = events.filter((e) => e.causedBy === root.fingerprint).length;
+    const fix = suggestions.find((s) => s.fingerprint === root.fingerprint);
+    lines.push(`  ✗ ${root.message.split('\n')[0]}${root.file ? `  (${root.file}${root.line ? `:${root.line}` : ''})` : ''}${followers ? ` — causes ${followers} more` : ''}`);
+    if (fix) lines.push(`    → ${fix.fix.description}${fix.fix.kind === 'advice' ? '' : ' (quick fix in the editor, or Heal: Apply Fix in the Issues view)'}`);
+  }
+  return lines;
 }
 
 /** A command that failed passes now after the user's own edits: offer to remember the change (never silently). */
@@ -239,9 +255,17 @@ function publish(uri: string, entries: Array<{ diagnostic: Diagnostic; command?:
 
 /** Records are handled one at a time, in arrival order: bounded memory, and no contention for the store lock. */
 let queue: Promise<void> = Promise.resolve();
-connection.onNotification(OutputNotification.type, (record) => {
-  queue = queue.then(() => handleOutput(record)).catch((e) => connection.console.error(`heal: ${(e as Error).message}`));
-});
+function enqueue(record: OutputRecord): Promise<string[]> {
+  const handled = queue.then(() => handleOutput(record));
+  queue = handled.then(
+    () => undefined,
+    (e) => connection.console.error(`heal: ${(e as Error).message}`),
+  );
+  return handled.catch(() => []);
+}
+
+connection.onNotification(OutputNotification.type, (record) => void enqueue(record));
+connection.onRequest(OutputSummaryRequest.type, (record) => enqueue(record));
 
 connection.onCodeAction((params) => {
   const actions: CodeAction[] = [];

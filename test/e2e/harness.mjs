@@ -32,6 +32,8 @@ export const baseSettings = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'terminal.integrated.enablePersistentSessions': false,
+  // The DOM renderer keeps terminal text in the page, where checks can read it.
+  'terminal.integrated.gpuAcceleration': 'off',
   'terminal.integrated.defaultProfile.linux': 'bash',
   'terminal.integrated.env.linux': { PATH: `${path.join(root, 'node_modules/.bin')}:${process.env.PATH}` },
 };

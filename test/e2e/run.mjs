@@ -147,6 +147,8 @@ await scenario(
   },
   async () => {
     await page.locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" }).first().waitFor({ timeout: 30_000 });
+    // The task ends with Heal's summary: the root cause and its fix.
+    await page.locator('.terminal-wrapper .xterm-rows', { hasText: 'Heal: 1 root cause' }).first().waitFor({ timeout: 30_000 });
   },
 );
 

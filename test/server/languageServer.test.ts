@@ -119,6 +119,14 @@ describe('the language server', () => {
     expect((await conn.sendRequest<IssueItem[]>('heal/issues', { folders: [ws] })).length).toBe(0);
   });
 
+  it('answers a summary of a run: failures by root cause, each with its fix (what a heal task prints)', async () => {
+    const now = new Date().toISOString();
+    const lines = await conn.sendRequest<string[]>('heal/outputSummary', { source: 'task', commandLine: 'tsc -p .', cwd: other, exitCode: 2, startedAt: now, endedAt: now, text: TSC_OUTPUT });
+    expect(lines[0]).toBe('Heal: 1 root cause(s) of 1 error(s)');
+    expect(lines[1]).toContain("Cannot find name 'greting'");
+    expect(lines[2]).toContain('Replace `greting` with `greeting`');
+  });
+
   it('reports the circuit breaker closed and runs the doctor checks', async () => {
     expect(await conn.sendRequest('heal/breaker', {})).toEqual({ state: 'closed' });
     const checks = await conn.sendRequest<Array<{ id: string; status: string }>>('heal/doctor', { remote: false });
