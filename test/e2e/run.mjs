@@ -70,6 +70,11 @@ await scenario(
   },
   async () => {
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).first().waitFor({ timeout: 30_000 });
+    // The bundled CLI is on the integrated terminal's PATH.
+    await palette('Terminal: Focus Terminal');
+    await typeInTerminal('heal --version');
+    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    await page.locator('.terminal-wrapper .xterm-rows > div', { hasText: new RegExp(`^\\s*${version.replace(/\./g, '\\.')}\\s*$`) }).first().waitFor({ timeout: 30_000 });
   },
 );
 
