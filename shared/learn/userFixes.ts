@@ -33,8 +33,17 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return (await run('git', args, { cwd, maxBuffer: 4 << 20, timeout: 10_000 })).stdout;
 }
 
+/** Folders known not to be in a git work tree (asked once per process). */
+const notGit = new Set<string>();
+
 /** The working tree's state as a commit id, or undefined outside a git work tree. */
 export async function snapshot(cwd: string): Promise<string | undefined> {
+  if (notGit.has(cwd)) return undefined;
+  const inside = await git(cwd, ['rev-parse', '--is-inside-work-tree']).then((o) => o.trim() === 'true', () => false);
+  if (!inside) {
+    notGit.add(cwd);
+    return undefined;
+  }
   try {
     const stash = (await git(cwd, ['stash', 'create'])).trim();
     return stash || (await git(cwd, ['rev-parse', 'HEAD'])).trim() || undefined;
