@@ -16,7 +16,7 @@ const vsixBytes = statSync(path.join(root, 'heal.vsix')).size;
 const ws = mkdtempSync(path.join(tmpdir(), 'heal-bench-editor-'));
 mkdirSync(path.join(ws, 'src'));
 writeFileSync(path.join(ws, 'src/a.ts'), 'const total = 1;\nconsole.log(totl);\n');
-// Started with the flags client/extension.ts gives it.
+// Started with the flags client/healClient.ts gives it.
 const server = spawn(process.execPath, [...(process.env.SERVER_FLAGS ?? '--max-semi-space-size=4 --max-old-space-size=256').split(' '), path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const conn = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
 const waiting = [];
