@@ -16,7 +16,7 @@ export function registerConsentPanel(context: vscode.ExtensionContext, report: R
     panel = vscode.window.createWebviewPanel('heal.report', 'Heal: Report Problem', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [root, media] });
     const webview = panel.webview;
     panel.onDidDispose(() => (panel = undefined));
-    webview.onDidReceiveMessage(async (m: { type: string; consent?: string; contact?: string; remember?: boolean }) => {
+    webview.onDidReceiveMessage(async (m: { type: string; consent?: string; contact?: string; remember?: boolean; seq?: number }) => {
       if (m.type === 'cancel') return panel?.dispose();
       const consent = (consentLevels as readonly string[]).includes(m.consent ?? '') ? (m.consent as ConsentLevel) : 'minimal';
       const contact = m.contact ?? '';
@@ -28,7 +28,7 @@ export function registerConsentPanel(context: vscode.ExtensionContext, report: R
       }
       if (m.type === 'update') {
         const r = contactError ? undefined : await report({ consent, contact, send: false });
-        void webview.postMessage({ type: 'preview', body: r?.body, error: r && !r.ok ? r.message : undefined, contactError });
+        void webview.postMessage({ type: 'preview', seq: m.seq, body: r?.body, error: r && !r.ok ? r.message : undefined, contactError });
       } else if (m.type === 'send' && !contactError) {
         const r = await report({ consent, contact, send: true });
         if (r.ok && m.remember) await vscode.workspace.getConfiguration('heal').update('consentLevel', consent, vscode.ConfigurationTarget.Global);

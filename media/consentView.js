@@ -8,7 +8,9 @@
   const send = document.getElementById('send');
   const remember = document.getElementById('remember');
 
-  const update = () => vscode.postMessage({ type: 'update', consent: level.value, contact: contact.value });
+  // Answers can come back out of order (a preview takes a round trip, a contact error none): keep the latest.
+  let seq = 0;
+  const update = () => vscode.postMessage({ type: 'update', consent: level.value, contact: contact.value, seq: ++seq });
   level.addEventListener('change', update);
   // vscode-textfield re-emits its input's events; keyup covers typing however the element reports it.
   for (const type of ['input', 'change', 'keyup']) contact.addEventListener(type, update);
@@ -18,6 +20,7 @@
   window.addEventListener('message', (e) => {
     const m = e.data;
     if (m.type === 'preview') {
+      if (m.seq !== seq) return;
       preview.textContent = m.body || '';
       document.getElementById('bytes').textContent = m.body ? `${new TextEncoder().encode(m.body).length} bytes, exactly as they would be sent` : '';
       contact.invalid = Boolean(m.contactError);

@@ -403,17 +403,23 @@ connection.onRequest(IssuesRequest.type, async (params): Promise<IssueItem[]> =>
   });
 });
 
-connection.onRequest(IgnoreRequest.type, async ({ fingerprint }) => {
+/** Changes a remembered pattern (ignore, unquarantine); false when there is no such pattern. */
+async function changePattern(fingerprint: string, change: (data: StoreData, fingerprint: string) => unknown): Promise<boolean> {
   if (!store) return false;
   await queue;
   const ok = await store
-    .update((data) => Boolean(ignore(data, fingerprint)))
+    .update((data) => Boolean(change(data, fingerprint)))
     .catch((e) => {
       if (e instanceof UnknownPatternError) return false;
       throw e;
     });
-  for (const [uri, entries] of published) publish(uri, entries.filter((x) => x.fingerprint !== fingerprint));
   void connection.sendNotification(IssuesChangedNotification.type);
+  return ok;
+}
+
+connection.onRequest(IgnoreRequest.type, async ({ fingerprint }) => {
+  const ok = await changePattern(fingerprint, ignore);
+  for (const [uri, entries] of published) publish(uri, entries.filter((x) => x.fingerprint !== fingerprint));
   return ok;
 });
 
@@ -524,18 +530,7 @@ connection.onRequest(BreakerRequest.type, async () => {
   return { state, reopensAt };
 });
 
-connection.onRequest(UnquarantineRequest.type, async ({ fingerprint }) => {
-  if (!store) return false;
-  await queue;
-  const ok = await store
-    .update((data) => Boolean(unquarantine(data, fingerprint)))
-    .catch((e) => {
-      if (e instanceof UnknownPatternError) return false;
-      throw e;
-    });
-  void connection.sendNotification(IssuesChangedNotification.type);
-  return ok;
-});
+connection.onRequest(UnquarantineRequest.type, ({ fingerprint }) => changePattern(fingerprint, unquarantine));
 
 connection.onRequest(DoctorRequest.type, async ({ remote }) => {
   if (!store) return [];
