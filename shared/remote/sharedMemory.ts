@@ -1,0 +1,107 @@
+// The shared memory as the CLI and the language server use it: the remote as a pattern source (after the
+// local store), writes queued with the run that caused them and sent in the background, the cache warmed
+// when stale, costs counted. Every text that leaves the machine is scrubbed first.
+import * as path from 'node:path';
+import type { HealConfig } from '../config';
+import type { ErrorEvent } from '../detect/detector';
+import type { Fix } from '../fix';
+import type { LocalStore } from '../store/localStore';
+import type { StoreData } from '../store/schema';
+import { scrub } from '../scrub';
+import { cachedPatterns, needsWarming, warmCache } from './cacheWarming';
+import { CostMeter } from './costMeter';
+import { flushQueue, pendingWrites, queueOutcomes, queueRun, type FlushResult } from './offlineQueue';
+import { RemoteStore } from './remoteStore';
+import { remoteSettings, type RemoteSettings } from './settings';
+
+/**
+ * A fix as a teammate can use it: edits name files relative to the workspace (an edit outside it is not
+ * shared), without the local content hash, and every text scrubbed.
+ */
+export function portableFix(fix: Fix, workspaceRoot: string): Fix | undefined {
+  let edits = fix.edits;
+  if (edits) {
+    const relative: NonNullable<Fix['edits']> = [];
+    for (const e of edits) {
+      const rel = path.relative(workspaceRoot, path.resolve(workspaceRoot, e.file));
+      if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+      relative.push({ file: rel.split(path.sep).join('/'), range: e.range, newText: e.newText });
+    }
+    edits = relative;
+  }
+  const clean: Fix = {
+    id: fix.id,
+    kind: fix.kind,
+    description: scrub(fix.description),
+    ...(fix.command !== undefined ? { command: scrub(fix.command) } : {}),
+    ...(edits ? { edits: edits.map((e) => ({ ...e, newText: scrub(e.newText) })) } : {}),
+  };
+  return clean;
+}
+
+export class SharedMemory {
+  private warming: Promise<number> | undefined;
+
+  private constructor(
+    readonly store: LocalStore,
+    readonly remote: RemoteStore,
+    private readonly workspaceRoot: string,
+  ) {}
+
+  /** The shared memory for these settings (supabase-js is loaded here, not before). */
+  static async open(store: LocalStore, settings: RemoteSettings, workspaceRoot: string): Promise<SharedMemory> {
+    const meter = new CostMeter(store, settings.dailyLimit);
+    let cache: Promise<ReturnType<typeof cachedPatterns>> | undefined;
+    const remote = await RemoteStore.connect(
+      settings,
+      meter,
+      () => (cache ??= store.read().then((d) => cachedPatterns(d, new URL(settings.url).host, settings.project))),
+    );
+    return new SharedMemory(store, remote, workspaceRoot);
+  }
+
+  /** Undefined when no remote is configured; a half-configured one throws a RemoteError of kind `config`. */
+  static async fromConfig(
+    store: LocalStore,
+    config: HealConfig,
+    workspaceRoot: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ): Promise<SharedMemory | undefined> {
+    const settings = remoteSettings(config, env);
+    return settings ? SharedMemory.open(store, settings, workspaceRoot) : undefined;
+  }
+
+  readonly scrub = (text: string): string => scrub(text);
+
+  /** Call inside the store update that records the run, so the run and its upload are written together. */
+  queueRun(data: StoreData, events: ErrorEvent[], at: string, background = false): void {
+    if (events.length) queueRun(data, events, at, this.scrub, background);
+  }
+
+  /** Queues outcomes learned since the last sync, then sends what is queued within the budget. */
+  async sync(budgetMs = 5000): Promise<FlushResult> {
+    await this.store.update((data) => queueOutcomes(data, (fix) => portableFix(fix, this.workspaceRoot)));
+    try {
+      return await flushQueue(this.store, this.remote, budgetMs);
+    } finally {
+      await this.remote.meter.persist();
+    }
+  }
+
+  /** Starts warming the cache when it is stale (never awaited on a start-up path). */
+  warmInBackground(): Promise<number> {
+    return (this.warming ??= (async () => {
+      if (!needsWarming(await this.store.read(), this.remote.host, this.remote.settings.project)) return 0;
+      return warmCache(this.store, this.remote);
+    })().finally(() => this.remote.meter.persist()));
+  }
+
+  async pending(): Promise<number> {
+    return pendingWrites(await this.store.read());
+  }
+
+  /** Writes the counted calls; call before the process ends. */
+  close(): Promise<void> {
+    return this.remote.meter.persist();
+  }
+}
