@@ -29,7 +29,7 @@ import { registerMetricsPanel } from './metricsPanel';
 import { registerConsentPanel } from './consentPanel';
 import { registerHealTasks } from './healTask';
 import { folderLabel, IssuesTree, revealInFile, type IssueNode } from './issuesTree';
-import { registerRemoteConfig, remoteKey } from './remoteConfig';
+import { registerRemoteConfig, remoteSecrets, type RemoteSecrets } from './remoteConfig';
 import { readSettings } from './settings';
 import { registerShellIntegrationNotice } from './shellIntegrationNotice';
 import { TerminalCapture } from './terminalCapture';
@@ -38,7 +38,7 @@ import { registerVirtualDocuments } from './virtualDocuments';
 
 let client: LanguageClient | undefined;
 
-function serverSettings(remoteKey?: string): HealSettings {
+function serverSettings(remote: RemoteSecrets = {}): HealSettings {
   const s = readSettings();
   return {
     enabled: s.enabled,
@@ -47,7 +47,9 @@ function serverSettings(remoteKey?: string): HealSettings {
     trusted: vscode.workspace.isTrusted,
     folders: vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
     remoteUrl: s.remoteUrl || undefined,
-    remoteKey: s.remoteUrl ? remoteKey : undefined,
+    remoteKey: s.remoteUrl ? remote.key : undefined,
+    remoteProject: s.remoteUrl ? s.remoteProject || undefined : undefined,
+    remoteToken: s.remoteUrl ? remote.token : undefined,
   };
 }
 
@@ -90,7 +92,7 @@ export function start(context: vscode.ExtensionContext): void {
     await started;
     return lc;
   };
-  const pushSettings = async () => (await ready()).sendNotification(SettingsNotification.type, serverSettings(await remoteKey(context)));
+  const pushSettings = async () => (await ready()).sendNotification(SettingsNotification.type, serverSettings(await remoteSecrets(context)));
   const send = (record: OutputRecord) => void ready().then((c) => c.sendNotification(OutputNotification.type, record));
 
   const tree = new IssuesTree(async (folders) => (await ready()).sendRequest(IssuesRequest.type, { folders }));

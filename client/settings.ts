@@ -10,6 +10,7 @@ export interface ExtensionSettings {
   captureTasks: boolean;
   verifyTimeoutSeconds: number;
   remoteUrl: string;
+  remoteProject: string;
   consentLevel: ConsentLevel;
 }
 
@@ -22,6 +23,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
     captureTasks: c.get('capture.tasks', true),
     verifyTimeoutSeconds: c.get('verify.timeoutSeconds', 120),
     remoteUrl: c.get('remote.url', '').trim(),
+    remoteProject: c.get('remote.project', '').trim(),
     consentLevel: c.get('consentLevel', 'ask'),
   };
 }

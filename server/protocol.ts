@@ -15,6 +15,10 @@ export interface HealSettings {
   /** Shared memory URL (`heal.remote.url`); its key comes from SecretStorage, never from settings. */
   remoteUrl?: string;
   remoteKey?: string;
+  /** `heal.remote.project`: the team whose memory is shared. */
+  remoteProject?: string;
+  /** The user's access token for the shared memory (SecretStorage). */
+  remoteToken?: string;
 }
 
 export interface InitializationOptions {

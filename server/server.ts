@@ -27,7 +27,7 @@ import { applyFix, prepareApply } from '../shared/apply/apply';
 import type { KnownContent } from '../shared/apply/backup';
 import { LocalStore } from '../shared/store/localStore';
 import { ignore, unquarantine, UnknownPatternError } from '../shared/learn/quarantine';
-import { localChecks, remoteCheck } from '../shared/doctor/doctor';
+import { localChecks, remoteCheck, sharedMemoryCheck } from '../shared/doctor/doctor';
 import { breakerSection, breakerView } from '../shared/learn/circuitBreaker';
 import { flakyPatterns } from '../shared/learn/flakiness';
 import { acceptOffer, healFixed, keepOffer, noteFailure, offerFor, snapshot } from '../shared/learn/userFixes';
@@ -42,6 +42,8 @@ import { buildReport, serializeReport, type DiagnosticReport } from '../shared/r
 import { httpSink, type ReportSink } from '../shared/report/sink';
 import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
 import { OutputArchive, type ArchivedOutput } from './outputArchive';
+import { ServerSharedMemory } from './sharedMemory';
+import { remoteReportSink } from '../shared/remote/reportSink';
 import {
   ApplyFixCommand,
   VerifyEditCommand,
@@ -67,6 +69,7 @@ import {
 } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
+const shared = new ServerSharedMemory();
 let store: LocalStore | undefined;
 let settings: HealSettings = { enabled: true, autoApply: 'off', verifyTimeoutSeconds: 120, trusted: true };
 let workspaceRoot = process.cwd();
@@ -110,6 +113,7 @@ connection.onInitialize((params) => {
   version = init?.version ?? '';
   const folder = params.workspaceFolders?.[0]?.uri;
   if (folder) workspaceRoot = new URL(folder).pathname;
+  shared.configure(store, settings, workspaceRoot);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.None,
@@ -122,6 +126,7 @@ connection.onInitialize((params) => {
 
 connection.onNotification(SettingsNotification.type, (s) => {
   settings = s;
+  if (store) shared.configure(store, settings, workspaceRoot);
 });
 
 function uriOf(file: string, cwd: string): string | undefined {
@@ -178,8 +183,10 @@ async function handleOutput(record: OutputRecord): Promise<string[]> {
   // Diagnostics first; what the run teaches is persisted after, in one write.
   let suggestions: Suggestion[] = [];
   const failed = record.exitCode !== 0 || events.some((e) => e.severity === 'error');
+  const team = await shared.get();
   if (failed && output) {
-    const found = await lookupRun(events, { command: record.commandLine, output: text, exitCode: record.exitCode, cwd, sources: [new LocalPatternSource(store)], workspaceRoot, flaky: flakyPatterns(before, events.map((e) => e.fingerprint)) });
+    const sources = [new LocalPatternSource(store), ...(team ? [team.remote] : [])];
+    const found = await lookupRun(events, { command: record.commandLine, output: text, exitCode: record.exitCode, cwd, sources, workspaceRoot, flaky: flakyPatterns(before, events.map((e) => e.fingerprint)) });
     suggestions = found.map((s) => withBaseHashes(s, cwd));
     for (const e of events) sessionIssue(e.fingerprint).suggestions = suggestions.filter((s) => s.fingerprint === e.fingerprint || !s.fingerprint);
     const byUri = new Map<string, Array<{ diagnostic: Diagnostic; command?: string; fingerprint: string }>>();
@@ -210,11 +217,13 @@ async function handleOutput(record: OutputRecord): Promise<string[]> {
   const errors = [...new Set(events.filter((e) => e.severity === 'error').map((e) => e.fingerprint))];
   const snap = record.commandLine && record.exitCode !== 0 && errors.length ? await snapshot(cwd) : undefined;
   await store.update((data) => {
-    recordRun(data, events, { source: record.source, commandLine: record.commandLine, cwd, exitCode: record.exitCode });
+    const run = recordRun(data, events, { source: record.source, commandLine: record.commandLine, cwd, exitCode: record.exitCode });
+    team?.queueRun(data, events, run.at);
     if (suggestions.some((s) => s.fix.kind !== 'advice')) recordProposals(data, suggestions, { commandLine: record.commandLine, cwd });
     if (snap && record.commandLine) noteFailure(data, { commandLine: record.commandLine, cwd, snapshot: snap, fingerprints: errors, at: record.endedAt });
   });
   void connection.sendNotification(IssuesChangedNotification.type);
+  if (team && events.length) shared.sync();
   if (record.commandLine && record.exitCode === 0) void offerUserFix(record.commandLine, cwd);
   return summary(events, suggestions);
 }
@@ -333,8 +342,15 @@ async function applyFromEditor(fixId: string, editedFrom?: KnownContent[]): Prom
     void connection.window.showErrorMessage('Heal: this workspace is not trusted, so fixes are not applied. Trust the workspace to apply fixes.');
     return { ok: false, message: 'untrusted' };
   }
+  const team = await shared.get();
+  const refusal = await team?.teamBreakerRefusal();
+  if (refusal) {
+    void connection.window.showErrorMessage(`Heal: not applied: ${refusal}.`);
+    return { ok: false, message: refusal };
+  }
   try {
     const result = await applyFix({ store, fixId, trusted: settings.trusted, yes: true, verifyTimeoutMs: settings.verifyTimeoutSeconds * 1000, ...(editedFrom ? { editedBy: { originals: editedFrom } } : {}) });
+    if (team) void team.noteApply(result.application.state).then(() => shared.sync());
     const verified = result.application.state === 'verified' || result.application.state === 'applied';
     if (verified && result.application.fingerprint) {
       for (const [uri, entries] of published) publish(uri, entries.filter((x) => x.fingerprint !== result.application.fingerprint));
@@ -457,7 +473,9 @@ let previewed: { key: string; report: DiagnosticReport } | undefined;
 
 async function reportSink(endpoint?: string): Promise<ReportSink | undefined> {
   const url = endpoint || (await loadConfig().catch(() => ({}) as { 'report.endpoint'?: string }))['report.endpoint'] || process.env.HEAL_REPORT_URL;
-  return url ? httpSink(url) : undefined;
+  if (url) return httpSink(url);
+  const team = await shared.get();
+  return team ? remoteReportSink(team.remote) : undefined;
 }
 
 connection.onRequest(ReportRequest.type, async ({ consent, contact, endpoint, send }) => {
@@ -534,7 +552,9 @@ connection.onRequest(UnquarantineRequest.type, ({ fingerprint }) => changePatter
 
 connection.onRequest(DoctorRequest.type, async ({ remote }) => {
   if (!store) return [];
-  return remote ? [await remoteCheck(settings.remoteUrl || undefined)] : localChecks({ storeDir: store.dir, version });
+  if (!remote) return localChecks({ storeDir: store.dir, version });
+  const team = await shared.get();
+  return [team ? await sharedMemoryCheck(team) : await remoteCheck(settings.remoteUrl || undefined, 3000, shared.problem)];
 });
 
 connection.listen();

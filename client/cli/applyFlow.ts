@@ -34,6 +34,8 @@ async function verifyTimeoutMs(flag: string | undefined): Promise<number> {
 /** Applies a fix and reports it; refusals become exit code 4, a reverted fix exit code 1. */
 export async function runApply(env: CliEnv, out: Output, fixId: string, flags: ApplyFlags): Promise<ApplyResult> {
   let result: ApplyResult;
+  const team = await env.shared.teamBreakerRefusal();
+  if (team) throw new CliError(`heal apply: Refused: ${team}.`, ExitCode.refused);
   try {
     result = await applyFix({
       store: env.store(),
@@ -59,6 +61,7 @@ export async function runApply(env: CliEnv, out: Output, fixId: string, flags: A
     throw e;
   }
   const app = result.application;
+  await env.shared.afterApply(app.state);
   if (out.json) out.printJson({ application: app, verification: result.verification ?? null, safety: result.verdict });
   else if (app.state === 'verified') out.line(out.green(`✓ fix ${app.fixId} applied and verified: ${app.reason} (apply id ${app.id}; undo with heal revert ${app.id})`));
   else if (app.state === 'applied') out.line(out.yellow(`fix ${app.fixId} applied, not verified: ${app.reason} (undo with heal revert ${app.id})`));
@@ -99,13 +102,16 @@ export async function autoApplyTop(env: CliEnv, out: Output, suggestions: Sugges
     { autoApply: config.autoApply, minConfidence: config['autoApply.minConfidence'] },
     { trusted: workspaceTrusted(), breaker: breakerView(breakerSection.get(data), Date.now()) },
   );
-  if (!decision.allowed) {
+  const team = decision.allowed ? await env.shared.teamBreakerRefusal() : undefined;
+  if (team) decision.reasons.push(team);
+  if (!decision.allowed || team) {
     out.line(out.dim(`heal: fix ${top.fix.id} not applied automatically: ${decision.reasons.join('; ')}`));
     return { fixId: top.fix.id, applied: false, reasons: decision.reasons };
   }
   try {
     const r = await applyFix({ store: env.store(), fixId: top.fix.id, trusted: true, auto: true, verifyTimeoutMs: await verifyTimeoutMs(undefined) });
     const app = r.application;
+    await env.shared.afterApply(app.state);
     out.line(app.state === 'reverted' ? out.yellow(`heal: auto-applied fix ${top.fix.id} did not work and was reverted: ${app.reason}`) : out.green(`heal: auto-applied fix ${top.fix.id} (${app.state}): ${app.reason} — undo with heal revert ${app.id}`));
     return { fixId: top.fix.id, applied: app.state !== 'reverted', reasons: [app.reason ?? ''], applyId: app.id, state: app.state };
   } catch (e) {

@@ -25,6 +25,8 @@ import { register as registerBackfill } from './commands/backfill';
 import { register as registerLearn } from './commands/learn';
 import { register as registerReport } from './commands/report';
 import { register as registerConfig } from './commands/config';
+import { register as registerSync } from './commands/sync';
+import { CliSharedMemory } from './sharedMemory';
 
 
 /** What every command gets: global options, output, the store, and whether Heal is enabled. */
@@ -32,6 +34,8 @@ export interface CliEnv {
   options(): GlobalOptions;
   output(stream?: NodeJS.WriteStream): Output;
   store(): LocalStore;
+  /** The team's shared memory (opened on first use, only when configured). */
+  readonly shared: CliSharedMemory;
   readonly enabled: boolean;
 }
 
@@ -42,6 +46,10 @@ export function buildProgram(): { program: Command; env: CliEnv } {
     options: () => program.opts<GlobalOptions>(),
     output: (stream) => new Output(program.opts<GlobalOptions>(), stream ?? process.stdout),
     store: () => (store ??= LocalStore.at({ store: program.opts<GlobalOptions>().store })),
+    shared: new CliSharedMemory(
+      () => env.store(),
+      () => env.output(process.stderr),
+    ),
     get enabled() {
       return program.opts<GlobalOptions>().heal !== false && process.env.HEAL_DISABLE !== '1';
     },
@@ -61,12 +69,12 @@ export function buildProgram(): { program: Command; env: CliEnv } {
       throw new CliError('heal: disabled (--no-heal or HEAL_DISABLE=1); nothing done.', ExitCode.disabled);
     }
   });
-  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain, registerApply, registerRevert, registerIgnore, registerUnquarantine, registerExport, registerImport, registerIssues, registerMetrics, registerBackfill, registerLearn, registerReport, registerConfig, registerRedact, registerDoctor]) register(program, env);
+  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain, registerApply, registerRevert, registerIgnore, registerUnquarantine, registerExport, registerImport, registerIssues, registerMetrics, registerBackfill, registerLearn, registerReport, registerConfig, registerSync, registerRedact, registerDoctor]) register(program, env);
   return { program, env };
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { program } = buildProgram();
+  const { program, env } = buildProgram();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -85,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`heal: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
     return 70;
+  } finally {
+    await env.shared.close().catch(() => undefined);
   }
 }
 

@@ -5,6 +5,8 @@ import { flushQueue, markAnnounced, refreshStatuses, reportSection, unannouncedR
 import { httpSink } from '../../shared/report/sink';
 import type { LocalStore } from '../../shared/store/localStore';
 import type { Output } from './output';
+import type { CliSharedMemory } from './sharedMemory';
+import { remoteReportSink } from '../../shared/remote/reportSink';
 
 export async function announceResolutions(store: LocalStore, out: Output): Promise<number> {
   const resolved = unannouncedResolutions(await store.read());
@@ -14,14 +16,15 @@ export async function announceResolutions(store: LocalStore, out: Output): Promi
   return resolved.length;
 }
 
-export async function reportHousekeeping(store: LocalStore, out: Output): Promise<void> {
+export async function reportHousekeeping(store: LocalStore, out: Output, shared?: CliSharedMemory): Promise<void> {
   await announceResolutions(store, out);
   const s = reportSection.get(await store.read());
   if (!s.queue.length && !s.filed.some((f) => f.status === 'open')) return;
   const endpoint = (await loadConfig().catch(() => ({}) as { 'report.endpoint'?: string }))['report.endpoint'] ?? process.env.HEAL_REPORT_URL;
-  if (!endpoint) return;
+  const remote = endpoint ? undefined : (await shared?.get())?.remote;
+  if (!endpoint && !remote) return;
   try {
-    const sink = httpSink(endpoint, 1000);
+    const sink = endpoint ? httpSink(endpoint, 1000) : remoteReportSink(remote!);
     if (s.queue.length) {
       const { sent } = await flushQueue(store, sink);
       if (sent) out.line(out.dim(`heal: ${sent} queued report(s) sent to ${sink.describe}.`));

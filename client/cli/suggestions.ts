@@ -6,6 +6,7 @@ import type { Suggestion } from '../../shared/lookup/suggestion';
 import { recordProposals, withBaseHashes } from '../../shared/apply/proposals';
 import type { LocalStore } from '../../shared/store/localStore';
 import type { Output } from './output';
+import type { PatternSource } from '../../shared/lookup/patternSource';
 import { flakyPatterns } from '../../shared/learn/flakiness';
 
 export interface SuggestRequest {
@@ -16,9 +17,11 @@ export interface SuggestRequest {
   cwd: string;
 }
 
-export async function suggestAndRemember(store: LocalStore, request: SuggestRequest, limit = 10): Promise<Suggestion[]> {
+/** `remote`: the shared memory, asked after the local store (local T1 → remote T1 → local T2 → remote T2 → rules). */
+export async function suggestAndRemember(store: LocalStore, request: SuggestRequest, limit = 10, remote?: PatternSource): Promise<Suggestion[]> {
   const flaky = flakyPatterns(await store.read(), request.events.map((e) => e.fingerprint));
-  const found = await lookupRun(request.events, { command: request.command, output: request.output, exitCode: request.exitCode, cwd: request.cwd, sources: [new LocalPatternSource(store)], flaky });
+  const sources: PatternSource[] = [new LocalPatternSource(store), ...(remote ? [remote] : [])];
+  const found = await lookupRun(request.events, { command: request.command, output: request.output, exitCode: request.exitCode, cwd: request.cwd, sources, flaky });
   const suggestions = found.slice(0, limit).map((s) => withBaseHashes(s, request.cwd));
   if (suggestions.some((s) => s.fix.kind !== 'advice')) {
     await store.update((data) => recordProposals(data, suggestions, { commandLine: request.command, cwd: request.cwd }));

@@ -13,6 +13,7 @@ import { ScanPool, scanLogFile } from './scanWorkers';
 import { fingerprintOf } from '../fingerprint';
 import { Category } from '../detect/categories';
 import type { LocalStore } from '../store/localStore';
+import type { StoreData } from '../store/schema';
 import { recordRun } from '../store/patterns';
 import { defineSection } from '../store/section';
 
@@ -111,6 +112,8 @@ export interface BackfillOptions {
   /** Scan files in this many worker threads running `workerFile` (the current bundle); otherwise in this thread. */
   workers?: number;
   workerFile?: string;
+  /** Called inside the write that records a file's events (the shared memory queues them there). */
+  onRecorded?: (data: StoreData, events: ErrorEvent[], at: string) => void;
 }
 
 /**
@@ -150,7 +153,10 @@ export async function backfill(store: LocalStore, files: LogFile[], options: Bac
       }
       const at = new Date(f.mtimeMs).toISOString();
       await store.update((data) => {
-        if (events.length) recordRun(data, events, { source: 'backfill', commandLine: undefined, cwd: path.dirname(f.file) }, at);
+        if (events.length) {
+          recordRun(data, events, { source: 'backfill', commandLine: undefined, cwd: path.dirname(f.file) }, at);
+          options.onRecorded?.(data, events, at);
+        }
         const checkpoints = backfillCheckpoints.get(data);
         checkpoints[f.file] = { size: f.size, offset: f.size, head: hash, headBytes, at: new Date().toISOString() };
         backfillCheckpoints.set(data, checkpoints);

@@ -5,6 +5,9 @@ import { readdir, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalStore } from '../store/localStore';
+import { remoteQueue } from '../remote/offlineQueue';
+import { remoteHealth } from '../remote/remoteHealth';
+import type { SharedMemory } from '../remote/sharedMemory';
 import { breakerSection, breakerView } from '../learn/circuitBreaker';
 import { loadConfig } from '../config';
 import { reportSection } from '../report/outbox';
@@ -103,6 +106,13 @@ export async function localChecks(ctx: DoctorContext): Promise<CheckResult[]> {
       const detail = `${r.queue.length} waiting to be sent, ${r.filed.length} filed (${open} open)`;
       return r.queue.length ? { status: 'warn', detail, hint: 'The report endpoint was unreachable; the queue is sent after the next heal run.' } : { status: 'ok', detail };
     }),
+    timed('queue', 'Offline queue (shared memory)', async () => {
+      const info = await stat(store.file).catch(() => undefined);
+      const data = info ? await store.read() : undefined;
+      const q = data ? remoteQueue.get(data) : { items: [], dropped: 0 };
+      const detail = `${q.items.length} write(s) waiting${q.dropped ? `, ${q.dropped} dropped when the queue was full` : ''}`;
+      return q.items.length > 1000 || q.dropped ? { status: 'warn', detail, hint: 'The shared memory has been unreachable for a while; `heal sync` sends the queue when it is back.' } : { status: 'ok', detail };
+    }),
     timed('config', 'Configuration', async () => {
       const c = await loadConfig(env);
       return { status: 'ok', detail: `remote ${c['remote.url'] ?? env.SUPABASE_URL ? 'configured' : 'not configured (embedded store only)'}, auto-apply ${c.autoApply ?? 'off'}` };
@@ -125,8 +135,9 @@ export async function localChecks(ctx: DoctorContext): Promise<CheckResult[]> {
 }
 
 /** Reachability and latency of the configured remote, bounded by its own timeout. */
-export async function remoteCheck(url: string | undefined, timeoutMs = 3000): Promise<CheckResult> {
+export async function remoteCheck(url: string | undefined, timeoutMs = 3000, problem?: string): Promise<CheckResult> {
   const start = performance.now();
+  if (problem) return { id: 'remote', title: 'Shared memory (remote)', status: 'fail', detail: problem, hint: 'Complete the shared memory settings (URL, anon key, project) or clear the URL.', ms: 0 };
   if (!url) return { id: 'remote', title: 'Shared memory (remote)', status: 'ok', detail: 'not configured', ms: 0 };
   try {
     const res = await fetch(new URL('rest/v1/', url), { signal: AbortSignal.timeout(timeoutMs) });
@@ -135,6 +146,23 @@ export async function remoteCheck(url: string | undefined, timeoutMs = 3000): Pr
   } catch (e) {
     return { id: 'remote', title: 'Shared memory (remote)', status: 'warn', detail: `${new URL(url).host} unreachable (${(e as Error).name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (e as Error).message})`, hint: 'Check the URL and your network; Heal keeps working on the local store and queues writes.', ms: performance.now() - start };
   }
+}
+
+/** The configured shared memory, asked as Heal asks it (authenticated, its project): latency, team breaker, queue. */
+export async function sharedMemoryCheck(shared: SharedMemory, timeoutMs = 3000): Promise<CheckResult> {
+  const h = await remoteHealth(shared, timeoutMs);
+  const where = `${h.host} (project ${h.project})`;
+  const queue = `${h.pending} write(s) queued, ${h.cachedPatterns} pattern(s) cached, ${h.callsToday}/${h.dailyLimit} calls today`;
+  if (!h.reachable) return { id: 'remote', title: 'Shared memory (remote)', status: 'warn', detail: `${where}: ${h.error}; ${queue}`, hint: 'Heal keeps working on the local store and sends the queued writes when the shared memory is back.', ms: timeoutMs };
+  const busy = h.callsToday >= h.dailyLimit;
+  return {
+    id: 'remote',
+    title: 'Shared memory (remote)',
+    status: h.breaker?.state === 'open' || busy ? 'warn' : 'ok',
+    detail: `${where} answered in ${h.latencyMs} ms; team circuit breaker ${h.breaker?.state}; ${queue}`,
+    ...(busy ? { hint: 'The daily limit of remote calls is reached: raise cost.dailyLimit or wait until tomorrow.' } : h.breaker?.state === 'open' ? { hint: "Fixes were reverted repeatedly across the team; applying pauses until the team's breaker re-opens." } : {}),
+    ms: h.latencyMs ?? 0,
+  };
 }
 
 export function toMarkdown(results: CheckResult[]): string {

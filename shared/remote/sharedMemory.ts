@@ -96,6 +96,25 @@ export class SharedMemory {
     })().finally(() => this.remote.meter.persist()));
   }
 
+  /** Why the team's circuit breaker refuses applying now; an unreachable remote refuses nothing (see lastError). */
+  async teamBreakerRefusal(): Promise<string | undefined> {
+    const breaker = await this.remote.breaker().catch(() => undefined);
+    if (breaker?.state !== 'open') return undefined;
+    const minutes = breaker.reopensAt ? Math.max(1, Math.ceil((breaker.reopensAt - Date.now()) / 60_000)) : 30;
+    return `the team's circuit breaker for project ${this.remote.settings.project} is open after repeated reverts; applying resumes in ${minutes} min`;
+  }
+
+  /** Tells the team's breaker how an apply ended: a revert may trip it, a success closes a half-open one. */
+  async noteApply(state: string): Promise<void> {
+    try {
+      if (state === 'reverted') await this.remote.tripBreaker();
+      else if (state === 'verified' && (await this.remote.breaker()).state === 'halfOpen')
+        await this.remote.resetBreaker();
+    } catch {
+      // Recorded in remote.lastError; the local breaker has already counted it.
+    }
+  }
+
   async pending(): Promise<number> {
     return pendingWrites(await this.store.read());
   }

@@ -44,12 +44,16 @@ export function register(program: Command, env: CliEnv): void {
       const bar = process.stderr.isTTY && !out.json && total > 0 ? new SingleBar({ format: 'heal backfill [{bar}] {percentage}% | {value}/{total} MB | ETA {eta_formatted} | {file}', hideCursor: true, etaBuffer: 50 }) : undefined;
       bar?.start(Math.ceil(total / (1 << 20)), 0, { file: '' });
       const started = Date.now();
+      // Uploads of historical failures are background work: past the daily cost limit they wait in the queue.
+      const shared = await env.shared.get();
       const result = await backfill(store, files, {
+        onRecorded: shared ? (data, events, at) => shared.queueRun(data, events, at, true) : undefined,
         onProgress: (p) => bar?.update(Math.floor(p.bytes / (1 << 20)), { file: path.basename(p.file) }),
         // Files are scanned in worker threads running this same bundle (see main.ts).
         workers: Math.max(1, Math.min(4, availableParallelism())),
         workerFile: __filename,
       }).finally(() => bar?.stop());
+      if (shared) await env.shared.sync();
       const seconds = (Date.now() - started) / 1000;
       if (out.json) {
         out.printJson({ ...result, seconds });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../../shared/config';
-import { localChecks, remoteCheck, type CheckResult } from '../../../shared/doctor/doctor';
+import { localChecks, remoteCheck, sharedMemoryCheck, type CheckResult } from '../../../shared/doctor/doctor';
+import { SharedMemory } from '../../../shared/remote/sharedMemory';
 import type { CliEnv } from '../main';
 import { ExitCode, table } from '../output';
 import { VERSION } from '../version';
@@ -13,9 +14,18 @@ export function register(program: Command, env: CliEnv): void {
     .action(async (options: { remoteTimeout: string }) => {
       const out = env.output();
       const started = performance.now();
-      const config = await loadConfig().catch(() => ({}) as Record<string, undefined>);
+      const config = await loadConfig().catch(() => ({}));
+      const timeout = Number(options.remoteTimeout) || 3000;
       // The remote check starts at once but never delays the local result.
-      const remote = remoteCheck(process.env.SUPABASE_URL ?? (config as { 'remote.url'?: string })['remote.url'], Number(options.remoteTimeout) || 3000);
+      const remote = (async () => {
+        try {
+          const shared = await SharedMemory.fromConfig(env.store(), config, process.cwd());
+          if (!shared) return await remoteCheck(undefined);
+          return await sharedMemoryCheck(shared, timeout).finally(() => shared.close());
+        } catch (e) {
+          return remoteCheck(undefined, timeout, (e as Error).message);
+        }
+      })();
       const local = await localChecks({ storeDir: env.store().dir, version: VERSION });
       const localMs = performance.now() - started;
       const print = (results: CheckResult[]) =>

@@ -6,6 +6,7 @@ import { buildReport, serializeReport } from '../../../shared/report/report';
 import { lastFailure } from '../../../shared/report/lastFailure';
 import { PermanentError } from '../../../shared/report/retry';
 import { httpSink } from '../../../shared/report/sink';
+import { remoteReportSink } from '../../../shared/remote/reportSink';
 import { interactive } from '../applyFlow';
 import type { CliEnv } from '../main';
 import { CliError, ExitCode } from '../output';
@@ -55,10 +56,11 @@ export function register(program: Command, env: CliEnv): void {
         return;
       }
       const endpoint = options.endpoint ?? config['report.endpoint'] ?? process.env.HEAL_REPORT_URL;
-      if (!endpoint) throw new CliError('heal report: no report endpoint configured; set one with heal config set report.endpoint https://… or --endpoint (nothing was sent).');
+      const shared = endpoint ? undefined : await env.shared.get();
+      if (!endpoint && !shared) throw new CliError('heal report: no report endpoint configured; set one with heal config set report.endpoint https://…, --endpoint, or configure a shared memory (nothing was sent).');
       let sink;
       try {
-        sink = httpSink(endpoint);
+        sink = endpoint ? httpSink(endpoint) : remoteReportSink(shared!.remote);
       } catch (e) {
         throw new CliError(`heal report: ${(e as Error).message}`);
       }

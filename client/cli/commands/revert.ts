@@ -19,6 +19,7 @@ export function register(program: Command, env: CliEnv): void {
         if (e instanceof BackupError) throw new CliError(`heal revert: ${e.message}`, ExitCode.store);
         throw e;
       }
+      await env.shared.afterApply('reverted');
       if (out.json) out.printJson({ application: app });
       else out.line(out.green(`✓ apply ${app.id} reverted: ${app.reason}`));
     });

@@ -29,6 +29,9 @@ export function register(program: Command, env: CliEnv): void {
       if (argv.length === 0) throw new CliError('heal run: give a command after --, e.g. heal run -- npm test');
       const failOn = parseFailOn(options.failOn);
       const ci = options.ci ?? process.env.CI === 'true';
+      // The shared memory opens and its cache warms while the command runs, never before it.
+      const sharedReady = env.enabled ? env.shared.get() : Promise.resolve(undefined);
+      void sharedReady.then((s) => s?.warmInBackground().catch(() => undefined));
       const result = await runCommand(argv, {
         cwd: process.cwd(),
         stdout: out.json ? process.stderr : process.stdout,
@@ -39,14 +42,16 @@ export function register(program: Command, env: CliEnv): void {
       if (!env.enabled) return;
       const at = new Date(result.startedAt).toISOString();
       const known = new Set<string>();
+      const shared = await sharedReady;
       await env.store().update((data) => {
         for (const fp of Object.keys(data.patterns)) known.add(fp);
         linkCauses(result.events, knownEdges(data));
         recordRun(data, result.events, { source: 'terminal', commandLine: result.commandLine, cwd: process.cwd(), exitCode: result.exitCode, durationMs: result.durationMs }, at);
+        shared?.queueRun(data, result.events, at);
       });
       const failed = result.exitCode !== 0 || result.events.some((e) => e.severity === 'error');
       const learnOffer = await afterRun(env.store(), env.output(process.stderr), { commandLine: result.commandLine, cwd: process.cwd(), exitCode: result.exitCode, fingerprints: [...new Set(result.events.filter((e) => e.severity === 'error').map((e) => e.fingerprint))], at });
-      const suggestions = failed ? await suggestAndRemember(env.store(), { events: result.events, command: result.commandLine, output: normalizeText(result.output), exitCode: result.exitCode, cwd: process.cwd() }) : [];
+      const suggestions = failed ? await suggestAndRemember(env.store(), { events: result.events, command: result.commandLine, output: normalizeText(result.output), exitCode: result.exitCode, cwd: process.cwd() }, 10, shared?.remote) : [];
       const autoApplied = await autoApplyTop(env, env.output(process.stderr), suggestions);
       const flaky = new Set(flakyPatterns(await env.store().read(), result.events.map((e) => e.fingerprint)).keys());
       await writeCiOutputs({ ci, sarif: options.sarif, version: VERSION, command: result.commandLine, exitCode: result.exitCode, durationMs: result.durationMs, events: result.events, suggestions, known, flaky, annotations: out.json ? process.stderr : process.stdout });
@@ -59,6 +64,7 @@ export function register(program: Command, env: CliEnv): void {
         printFindings(err, result.events, result.exitCode, suggestions);
         if (suggestions[0]) printSuggestion(err, suggestions[0]);
       }
-      await reportHousekeeping(env.store(), env.output(process.stderr));
+      await env.shared.sync();
+      await reportHousekeeping(env.store(), env.output(process.stderr), env.shared);
     });
 }

@@ -53,13 +53,15 @@ export function register(program: Command, env: CliEnv): void {
         if (info.isDirectory()) throw new CliError(`heal scan: ${file} is a directory; give log files (or use heal backfill ${file})`, ExitCode.usage);
       }
       const all: Array<{ source: string; events: ErrorEvent[] }> = [];
+      const shared = options.record ? await env.shared.get() : undefined;
       for (const file of inputs) {
         const started = Date.now();
         const result = file !== '-' && (await isJUnit(file)) ? { events: await readJUnit(file) } : await scanStream(file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
         all.push({ source: file === '-' ? 'stdin' : file, events: result.events });
         if (options.record && result.events.length > 0) {
           await env.store().update((data) => {
-            recordRun(data, result.events, { source: file === '-' ? 'stdin' : 'file', commandLine: undefined, durationMs: Date.now() - started });
+            const record = recordRun(data, result.events, { source: file === '-' ? 'stdin' : 'file', commandLine: undefined, durationMs: Date.now() - started });
+            shared?.queueRun(data, result.events, record.at);
           });
         }
       }
@@ -69,6 +71,7 @@ export function register(program: Command, env: CliEnv): void {
       } else {
         printFindings(out, events);
       }
+      if (shared) await env.shared.sync();
       process.exitCode = events.some((e) => e.severity === 'error') ? ExitCode.findings : ExitCode.ok;
     });
 }

@@ -4,6 +4,15 @@ import { flakyPatterns } from '../../../shared/learn/flakiness';
 import type { CliEnv } from '../main';
 import { table } from '../output';
 import { fixingStatusJson, printFixingStatus } from '../fixingStatus';
+import { remoteHealth, type RemoteHealth } from '../../../shared/remote/remoteHealth';
+import type { Output } from '../output';
+
+function printRemote(out: Output, h: RemoteHealth): void {
+  const where = `shared memory: ${h.host} (project ${h.project})`;
+  const queue = `${h.pending} write(s) queued; ${h.cachedPatterns} pattern(s) cached${h.cachedAt ? ` at ${h.cachedAt.slice(0, 16).replace('T', ' ')}` : ''}; ${h.callsToday}/${h.dailyLimit} remote calls today`;
+  if (h.reachable) out.line(`${out.green(where)} ${out.dim(`reachable in ${h.latencyMs} ms; team circuit breaker ${h.breaker?.state}; ${queue}`)}`);
+  else out.line(`${out.yellow(where)} ${out.dim(`unreachable: ${h.error}; ${queue}`)}`);
+}
 
 export function register(program: Command, env: CliEnv): void {
   program
@@ -15,10 +24,13 @@ export function register(program: Command, env: CliEnv): void {
       const data = await store.read();
       const open = openPatterns(data);
       const flaky = flakyPatterns(data, open.map((p) => p.fingerprint));
+      const shared = await env.shared.get();
+      const remote = shared ? await remoteHealth(shared) : undefined;
       if (out.json) {
         out.printJson({
           store: store.file,
           ...fixingStatusJson(data),
+          remote: remote ?? null,
           openIssues: open.map((p) => ({
             fingerprint: p.fingerprint,
             coarseFingerprint: p.coarseFingerprint,
@@ -39,6 +51,7 @@ export function register(program: Command, env: CliEnv): void {
       }
       out.line(out.dim(`store: ${store.file}`));
       printFixingStatus(out, data);
+      if (remote) printRemote(out, remote);
       if (open.length === 0) {
         out.line(out.green('No open issues.'));
         return;

@@ -44,7 +44,7 @@ export function register(program: Command, env: CliEnv): void {
       else if (options.output === undefined && !process.stdin.isTTY) text = await readStdin();
       const cwd = path.resolve(options.cwd ?? process.cwd());
       const events = scanText(text, { context: { commandLine: options.command, cwd } }).events;
-      const suggestions = await suggestAndRemember(env.store(), { events, command: options.command, output: normalizeText(text), exitCode: options.exitCode === undefined ? undefined : Number(options.exitCode), cwd });
+      const suggestions = await suggestAndRemember(env.store(), { events, command: options.command, output: normalizeText(text), exitCode: options.exitCode === undefined ? undefined : Number(options.exitCode), cwd }, 10, (await env.shared.get())?.remote);
       if (out.json) out.printJson(suggestions.map(suggestionToJson));
       else if (suggestions.length === 0) out.line('heal: no suggestion for this failure');
       else suggestions.forEach((s, i) => printSuggestion(out, s, i === 0 ? 'best' : `#${i + 1}`));
