@@ -7,6 +7,8 @@ import { jaccard, shingles, toolFamily } from './similar';
 export class LocalPatternSource implements PatternSource {
   readonly name = 'local';
   private data: Promise<StoreData> | undefined;
+  /** Shingles of each remembered message with fixes, per family: computed once per snapshot, not per query. */
+  private index: Map<string, Array<{ pattern: Pattern; shingles: Set<string> }>> | undefined;
 
   constructor(private readonly store: LocalStore) {}
 
@@ -17,6 +19,7 @@ export class LocalPatternSource implements PatternSource {
 
   refresh(): void {
     this.data = undefined;
+    this.index = undefined;
   }
 
   async exact(fingerprint: string): Promise<Pattern | undefined> {
@@ -24,13 +27,19 @@ export class LocalPatternSource implements PatternSource {
   }
 
   async similar(message: string, tool: string, limit: number): Promise<SimilarPattern[]> {
-    const family = toolFamily(tool);
+    const data = await this.snapshot();
+    if (!this.index) {
+      this.index = new Map();
+      for (const pattern of Object.values(data.patterns)) {
+        if (pattern.fixes.length === 0) continue;
+        const family = toolFamily(pattern.tool);
+        const list = this.index.get(family) ?? this.index.set(family, []).get(family)!;
+        list.push({ pattern, shingles: shingles(pattern.message) });
+      }
+    }
     const target = shingles(message);
     const scored: SimilarPattern[] = [];
-    for (const pattern of Object.values((await this.snapshot()).patterns)) {
-      if (toolFamily(pattern.tool) !== family || pattern.fixes.length === 0) continue;
-      scored.push({ pattern, similarity: jaccard(target, shingles(pattern.message)) });
-    }
+    for (const entry of this.index.get(toolFamily(tool)) ?? []) scored.push({ pattern: entry.pattern, similarity: jaccard(target, entry.shingles) });
     return scored.sort((a, b) => b.similarity - a.similarity).slice(0, limit);
   }
 }

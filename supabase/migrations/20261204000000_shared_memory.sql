@@ -47,7 +47,8 @@ create table public.error_patterns (
 );
 -- top_patterns; match_patterns (trigram, within a tool family); grouping by kind of error.
 create index error_patterns_top on public.error_patterns (project_id, occurrence_count desc);
-create index error_patterns_message_trgm on public.error_patterns using gin (message extensions.gin_trgm_ops);
+-- GiST, not GIN: tier 2 asks for the k nearest messages (KNN by trigram distance), which only GiST can order by.
+create index error_patterns_message_trgm on public.error_patterns using gist (message extensions.gist_trgm_ops);
 create index error_patterns_family on public.error_patterns (project_id, tool_family);
 create index error_patterns_coarse on public.error_patterns (project_id, coarse_fingerprint);
 
@@ -313,21 +314,24 @@ begin
   return n;
 end $$;
 
--- Tier 2 on the server: remembered patterns of the same tool family whose message is trigram-similar.
+-- Tier 2 on the server: the nearest remembered patterns of the same tool family by trigram distance (a KNN scan
+-- of the GiST index stops after the first matches), then only those at least p_threshold similar.
 create function public.match_patterns(p_project text, p_message text, p_tool_family text, p_limit integer default 5, p_threshold real default 0.3)
 returns table (pattern public.error_patterns, similarity real)
 language plpgsql volatile security invoker set search_path = '' as $$
 begin
   perform public.heal_require_member(p_project);
-  perform set_config('pg_trgm.similarity_threshold', greatest(least(p_threshold, 1), 0)::text, true);
   perform public.heal_count_call(p_project, 'match');
   return query
-    select e, extensions.similarity(e.message, p_message)
-    from public.error_patterns e
-    where e.project_id = p_project and e.tool_family = p_tool_family and not e.quarantined
-      and jsonb_array_length(e.fixes) > 0 and e.message operator(extensions.%) p_message
-    order by 2 desc, e.occurrence_count desc
-    limit least(greatest(p_limit, 1), 50);
+    select n.e, n.s from (
+      select e, extensions.similarity(e.message, p_message) as s
+      from public.error_patterns e
+      where e.project_id = p_project and e.tool_family = p_tool_family and not e.quarantined and jsonb_array_length(e.fixes) > 0
+      order by e.message operator(extensions.<->) p_message
+      limit least(greatest(p_limit, 1), 50)
+    ) n
+    where n.s >= p_threshold
+    order by n.s desc;
 end $$;
 
 -- The project's most frequent patterns, for warming a local cache.

@@ -354,8 +354,10 @@ async function mutate(
       const [row] = jsonBody(body);
       if (Array.isArray(body)) throw notImplemented('Bulk PATCH with an array body');
       const cols = Object.keys(row).map(ident);
-      if (cols.length === 0)
-        return { status: shape.prefer.get('return') === 'representation' ? 200 : 204, body: '[]', n: 0 };
+      if (cols.length === 0) {
+        const representation = shape.prefer.get('return') === 'representation';
+        return { status: representation ? 200 : 204, body: representation ? '[]' : undefined, n: 0 };
+      }
       const source = `json_populate_record(null::${table}, ${sql.param(JSON.stringify(row), 'json')})`;
       stmt = `update ${table} set (${cols.join(', ')}) = (select ${cols.join(', ')} from ${source})`;
     } else {
@@ -658,7 +660,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     }
   }
 
-  async function handle(req: IncomingMessage): Promise<Reply> {
+  /** `seen` tells the error path what was learnt before failing (role for 401 vs 403, object vs array). */
+  async function handle(req: IncomingMessage, seen: { role: string; single: boolean }): Promise<Reply> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
     const m = /^\/rest\/v1\/(?:(rpc)\/)?([^/]+)\/?$/.exec(url.pathname);
@@ -667,10 +670,16 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       throw notImplemented(`${method} ${url.pathname}`);
     }
     const isRpc = Boolean(m[1]);
-    const name = decodeURIComponent(m[2]);
+    let name: string;
+    try {
+      name = decodeURIComponent(m[2]);
+    } catch {
+      throw badRequest(`invalid path ${url.pathname}`);
+    }
     const allowed = isRpc ? ['GET', 'HEAD', 'POST'] : ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'];
     if (!allowed.includes(method)) throw notImplemented(`${method} on ${isRpc ? 'rpc' : 'tables'}`);
     const { role, claims } = authenticate(req, options.jwtSecret);
+    seen.role = role;
     const readOnly = method === 'GET' || method === 'HEAD';
     const profile = req.headers[readOnly ? 'accept-profile' : 'content-profile'];
     const schema = typeof profile === 'string' && profile ? profile : schemas[0];
@@ -689,6 +698,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     if (prefer.get('count') === 'planned' || prefer.get('count') === 'estimated')
       throw notImplemented('count=planned/estimated');
     const shape: RequestShape = { ...parseAccept(req.headers.accept), count: prefer.get('count') === 'exact', prefer };
+    seen.single = shape.single;
     const body = readOnly ? undefined : await readBody(req);
     const table = `${ident(schema)}.${ident(name)}`;
     return transaction({ role, claims, req, path: url.pathname, schema }, readOnly, async (client) => {
@@ -728,18 +738,11 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   }
 
   const server = createServer((req, res) => {
-    let role = 'anon';
-    let single = false;
-    try {
-      role = authenticate(req, options.jwtSecret).role;
-      single = parseAccept(req.headers.accept).single;
-    } catch {
-      // handle() reports these properly
-    }
-    handle(req).then(
-      (reply) => send(req, res, reply, single && reply.status < 300),
+    const seen = { role: 'anon', single: false };
+    handle(req, seen).then(
+      (reply) => send(req, res, reply, seen.single && reply.status < 300),
       (error: unknown) => {
-        const e = toHttpError(error, role);
+        const e = toHttpError(error, seen.role);
         const headers: Record<string, string> = {};
         if (e.status === 401)
           headers['WWW-Authenticate'] =
