@@ -23,7 +23,7 @@ import { LocalPatternSource } from '../shared/lookup/localPatternSource';
 import { lookupRun } from '../shared/lookup/lookup';
 import type { Suggestion } from '../shared/lookup/suggestion';
 import { recordProposals, withBaseHashes } from '../shared/apply/proposals';
-import { applyFix, prepareApply } from '../shared/apply/apply';
+import { applyFix, ApplyRefused, prepareApply } from '../shared/apply/apply';
 import type { KnownContent } from '../shared/apply/backup';
 import { LocalStore } from '../shared/store/localStore';
 import { ignore, unquarantine, UnknownPatternError } from '../shared/learn/quarantine';
@@ -37,12 +37,14 @@ import { backfill, findLogs } from '../shared/backfill/backfill';
 import { loadConfig } from '../shared/config';
 import { parseContact } from '../shared/report/consent';
 import { lastFailure } from '../shared/report/lastFailure';
+import { recordCrash, recordRefusal } from '../shared/report/incidents';
 import { fileReport, flushQueue, markAnnounced, refreshStatuses, unannouncedResolutions } from '../shared/report/outbox';
 import { buildReport, serializeReport, type DiagnosticReport } from '../shared/report/report';
 import { httpSink, type ReportSink } from '../shared/report/sink';
 import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
 import { OutputArchive, type ArchivedOutput } from './outputArchive';
 import { ServerSharedMemory } from './sharedMemory';
+import { checkAutoApply } from '../shared/validate/autoApplyCheck';
 import { remoteReportSink } from '../shared/remote/reportSink';
 import {
   ApplyFixCommand,
@@ -224,6 +226,7 @@ async function handleOutput(record: OutputRecord): Promise<string[]> {
   });
   void connection.sendNotification(IssuesChangedNotification.type);
   if (team && events.length) shared.sync();
+  if (failed && settings.autoApply === 'safe' && suggestions.length) void autoApplyFromEditor(suggestions, cwd);
   if (record.commandLine && record.exitCode === 0) void offerUserFix(record.commandLine, cwd);
   return summary(events, suggestions);
 }
@@ -268,7 +271,10 @@ function enqueue(record: OutputRecord): Promise<string[]> {
   const handled = queue.then(() => handleOutput(record));
   queue = handled.then(
     () => undefined,
-    (e) => connection.console.error(`heal: ${(e as Error).message}`),
+    (e) => {
+      connection.console.error(`heal: ${(e as Error).message}`);
+      if (store) void recordCrash(store, e, 'language server'); // Heal's own failure: a report can be about it
+    },
   );
   return handled.catch(() => []);
 }
@@ -334,8 +340,20 @@ connection.onExecuteCommand(async (params) => {
   }
 });
 
+/** `heal.autoApply: safe`: the run's best fix is applied without asking only when the policy allows it. */
+async function autoApplyFromEditor(suggestions: Suggestion[], cwd: string): Promise<void> {
+  if (!store) return;
+  const check = checkAutoApply(await store.read(), suggestions, { autoApply: settings.autoApply }, { trusted: settings.trusted, cwd });
+  if (!check) return;
+  if (!check.allowed) {
+    connection.console.log(`Heal: fix ${check.top.fix.id} not applied automatically: ${check.reasons.join('; ')}`);
+    return;
+  }
+  await applyFromEditor(check.top.fix.id, undefined, true);
+}
+
 /** Applies a proposed fix for the editor: refused in untrusted workspaces; diagnostics cleared when verified. */
-async function applyFromEditor(fixId: string, editedFrom?: KnownContent[]): Promise<{ ok: boolean; message: string } | undefined> {
+async function applyFromEditor(fixId: string, editedFrom?: KnownContent[], auto = false): Promise<{ ok: boolean; message: string } | undefined> {
   if (!store) return undefined;
   await queue; // the proposal is persisted after its diagnostics are published
   if (!settings.trusted) {
@@ -349,16 +367,17 @@ async function applyFromEditor(fixId: string, editedFrom?: KnownContent[]): Prom
     return { ok: false, message: refusal };
   }
   try {
-    const result = await applyFix({ store, fixId, trusted: settings.trusted, yes: true, verifyTimeoutMs: settings.verifyTimeoutSeconds * 1000, ...(editedFrom ? { editedBy: { originals: editedFrom } } : {}) });
+    const result = await applyFix({ store, fixId, trusted: settings.trusted, yes: true, auto, verifyTimeoutMs: settings.verifyTimeoutSeconds * 1000, ...(editedFrom ? { editedBy: { originals: editedFrom } } : {}) });
     if (team) void team.noteApply(result.application.state).then(() => shared.sync());
     const verified = result.application.state === 'verified' || result.application.state === 'applied';
     if (verified && result.application.fingerprint) {
       for (const [uri, entries] of published) publish(uri, entries.filter((x) => x.fingerprint !== result.application.fingerprint));
     }
-    void connection.window.showInformationMessage(`Heal: ${result.application.description} — ${result.application.state}`);
+    void connection.window.showInformationMessage(`Heal: ${auto ? 'applied automatically: ' : ''}${result.application.description} — ${result.application.state}`);
     void connection.sendNotification(IssuesChangedNotification.type);
     return { ok: verified, message: result.application.state };
   } catch (e) {
+    if (e instanceof ApplyRefused) void recordRefusal(store, fixId, e); // a refusal by Heal's checks is reportable
     void connection.window.showErrorMessage(`Heal: ${(e as Error).message}`);
     return { ok: false, message: (e as Error).message };
   }

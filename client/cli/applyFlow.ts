@@ -1,13 +1,11 @@
 // The CLI's side of applying a fix: confirmation prompt, progress, and the exit code for each outcome.
-import * as path from 'node:path';
 import { applyFix, ApplyRefused, type ApplyResult } from '../../shared/apply/apply';
-import { hotFiles } from '../../shared/apply/applications';
 import { DEFAULT_VERIFY_TIMEOUT_MS } from '../../shared/apply/verify';
 import { loadConfig, type HealConfig } from '../../shared/config';
-import { breakerSection, breakerView } from '../../shared/learn/circuitBreaker';
 import type { Suggestion } from '../../shared/lookup/suggestion';
-import { autoApplyDecision, workspaceTrusted } from '../../shared/validate/policy';
-import { flakyPatterns } from '../../shared/learn/flakiness';
+import { workspaceTrusted } from '../../shared/validate/policy';
+import { checkAutoApply } from '../../shared/validate/autoApplyCheck';
+import { recordRefusal } from '../../shared/report/incidents';
 import type { CliEnv } from './main';
 import { CliError, ExitCode, type Output } from './output';
 
@@ -35,7 +33,10 @@ async function verifyTimeoutMs(flag: string | undefined): Promise<number> {
 export async function runApply(env: CliEnv, out: Output, fixId: string, flags: ApplyFlags): Promise<ApplyResult> {
   let result: ApplyResult;
   const team = await env.shared.teamBreakerRefusal();
-  if (team) throw new CliError(`heal apply: Refused: ${team}.`, ExitCode.refused);
+  if (team) {
+    await recordRefusal(env.store(), fixId, { code: 'breaker', message: `Refused: ${team}.` });
+    throw new CliError(`heal apply: Refused: ${team}.`, ExitCode.refused);
+  }
   try {
     result = await applyFix({
       store: env.store(),
@@ -57,8 +58,10 @@ export async function runApply(env: CliEnv, out: Output, fixId: string, flags: A
       },
     });
   } catch (e) {
-    if (e instanceof ApplyRefused) throw new CliError(`heal apply: ${e.message}`, ExitCode.refused);
-    throw e;
+    if (!(e instanceof ApplyRefused)) throw e;
+    // Heal's checks refusing a fix is a failure a report can be about (heal report).
+    await recordRefusal(env.store(), fixId, e);
+    throw new CliError(`heal apply: ${e.message}`, ExitCode.refused);
   }
   const app = result.application;
   await env.shared.afterApply(app.state);
@@ -86,22 +89,9 @@ export interface AutoApplyReport {
 export async function autoApplyTop(env: CliEnv, out: Output, suggestions: Suggestion[]): Promise<AutoApplyReport | undefined> {
   const config = await loadConfig().catch(() => ({}) as HealConfig);
   if ((config.autoApply ?? 'off') === 'off') return undefined;
-  const top = suggestions.find((s) => s.fix.kind !== 'advice');
-  if (!top) return undefined;
-  const data = await env.store().read();
-  const hot = hotFiles(data, Date.now());
-  const decision = autoApplyDecision(
-    {
-      tier: top.tier,
-      confidence: top.confidence,
-      safety: top.safety,
-      quarantined: top.fingerprint ? data.patterns[top.fingerprint]?.quarantined : false,
-      hotFiles: (top.fix.edits ?? []).map((e) => path.resolve(process.cwd(), e.file)).filter((f) => hot.has(f)),
-      flaky: flakyPatterns(data, suggestions.flatMap((s) => (s.fingerprint ? [s.fingerprint] : []))).size > 0,
-    },
-    { autoApply: config.autoApply, minConfidence: config['autoApply.minConfidence'] },
-    { trusted: workspaceTrusted(), breaker: breakerView(breakerSection.get(data), Date.now()) },
-  );
+  const check = checkAutoApply(await env.store().read(), suggestions, { autoApply: config.autoApply, minConfidence: config['autoApply.minConfidence'] }, { trusted: workspaceTrusted(), cwd: process.cwd() });
+  if (!check) return undefined;
+  const { top, ...decision } = check;
   const team = decision.allowed ? await env.shared.teamBreakerRefusal() : undefined;
   if (team) decision.reasons.push(team);
   if (!decision.allowed || team) {
@@ -116,6 +106,7 @@ export async function autoApplyTop(env: CliEnv, out: Output, suggestions: Sugges
     return { fixId: top.fix.id, applied: app.state !== 'reverted', reasons: [app.reason ?? ''], applyId: app.id, state: app.state };
   } catch (e) {
     if (!(e instanceof ApplyRefused)) throw e;
+    await recordRefusal(env.store(), top.fix.id, e);
     out.line(out.dim(`heal: fix ${top.fix.id} not applied automatically: ${e.message}`));
     return { fixId: top.fix.id, applied: false, reasons: [e.message] };
   }

@@ -9,6 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import type { IssueItem } from '../../server/protocol';
+import { scanText } from '../../shared/detect/scanner';
+import { LocalStore } from '../../shared/store/localStore';
+import { recordRun } from '../../shared/store/patterns';
+import { applications } from '../../shared/apply/applications';
 
 const TSC_OUTPUT = "src/main.ts(3,25): error TS2552: Cannot find name 'greting'. Did you mean 'greeting'?\n";
 
@@ -16,6 +20,7 @@ let server: ChildProcess;
 let conn: MessageConnection;
 let ws: string;
 let other: string;
+let storeDir: string;
 const diagnostics = new Map<string, Diagnostic[]>();
 const waiters: Array<() => void> = [];
 
@@ -44,7 +49,7 @@ beforeAll(async () => {
     rootUri: folder(ws).uri,
     workspaceFolders: [folder(ws), folder(other)],
     capabilities: {},
-    initializationOptions: { storeDir: path.join(dir, 'store'), settings: { enabled: true, autoApply: 'off', verifyTimeoutSeconds: 10, trusted: true } },
+    initializationOptions: { storeDir: (storeDir = path.join(dir, 'store')), settings: { enabled: true, autoApply: 'off', verifyTimeoutSeconds: 10, trusted: true } },
   });
   await conn.sendNotification('initialized', {});
 }, 60_000);
@@ -126,6 +131,28 @@ describe('the language server', () => {
     expect(lines[1]).toContain("Cannot find name 'greting'");
     expect(lines[2]).toContain('Replace `greting` with `greeting`');
   });
+
+  it('with heal.autoApply safe, applies a remembered fix with a track record by itself and verifies it', async () => {
+    const text = "Error: Cannot find module 'auto-pad'\nRequire stack:\n- /x/app.js\n";
+    const [event] = scanText(text).events;
+    const fix = { id: 'fix-mkdir-build', kind: 'command' as const, command: 'mkdir -p build', description: 'Create the build folder' };
+    await new LocalStore(storeDir).update((data) => {
+      recordRun(data, [event], { source: 'test' });
+      Object.assign(data.patterns[event.fingerprint], { fixes: [fix], counts: { seen: 30, fixed: 30, failed: 0 }, confidence: 0.95 });
+    });
+    const settings = { enabled: true, autoApply: 'safe', verifyTimeoutSeconds: 10, trusted: true };
+    await conn.sendNotification('heal/settings', settings);
+    await output(other, 'test -d build', text, 1);
+    await conn.sendRequest('heal/issues', {});
+    let applied;
+    for (let i = 0; i < 100 && !applied; i++) {
+      applied = Object.values(applications.get(await new LocalStore(storeDir).read())).find((a) => a.fixId === fix.id && a.state === 'verified');
+      if (!applied) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(applied).toMatchObject({ auto: true, state: 'verified' });
+    // Off again: the same failure is only suggested.
+    await conn.sendNotification('heal/settings', { ...settings, autoApply: 'off' });
+  }, 30_000);
 
   it('reports the circuit breaker closed and runs the doctor checks', async () => {
     expect(await conn.sendRequest('heal/breaker', {})).toEqual({ state: 'closed' });
