@@ -29,6 +29,7 @@ import { registerMetricsPanel } from './metricsPanel';
 import { registerConsentPanel } from './consentPanel';
 import { registerHealTasks } from './healTask';
 import { folderLabel, IssuesTree, revealInFile, type IssueNode } from './issuesTree';
+import { putCliOnPath } from './cliOnPath';
 import { registerRemoteConfig, remoteSecrets, type RemoteSecrets } from './remoteConfig';
 import { readSettings } from './settings';
 import { registerShellIntegrationNotice } from './shellIntegrationNotice';
@@ -191,6 +192,10 @@ export function start(context: vscode.ExtensionContext): void {
       send({ source: 'file', cwd: folder?.uri.fsPath, exitCode: 1, startedAt: now, endedAt: now, text });
     }),
     vscode.commands.registerCommand('heal.runCommand', async () => {
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showWarningMessage('Heal runs no commands in an untrusted workspace. Trust the workspace to run commands; Heal: Scan Output… still reads output you select or copy.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+        return;
+      }
       const command = await vscode.window.showInputBox({ prompt: 'Command to run with Heal watching' });
       if (!command) return;
       const terminal = vscode.window.activeTerminal ?? vscode.window.createTerminal('Heal');
@@ -205,9 +210,7 @@ export function start(context: vscode.ExtensionContext): void {
       void pushSettings().then(refresh);
     }),
   );
-  // The bundled CLI is on the integrated terminal's PATH.
-  context.environmentVariableCollection.prepend('PATH', context.asAbsolutePath('bin') + path.delimiter);
-  context.environmentVariableCollection.description = 'Puts the bundled `heal` CLI on PATH.';
+  void putCliOnPath(context).catch((e: Error) => lc.outputChannel.appendLine(`Heal: could not put the heal CLI on the terminal's PATH: ${e.message}`));
 
   void started.then(
     () => {
