@@ -17,14 +17,59 @@ import type { StoreData } from '../store/schema';
 import { recordRun } from '../store/patterns';
 import { defineSection } from '../store/section';
 
-/** Where repositories keep logs: build and test logs, JUnit reports, pytest's last failures. */
-export const LOG_PATTERNS = ['**/*.log', '**/junit*.xml', '**/TEST-*.xml', '**/test-results/**/*.xml', '**/.pytest_cache/v/cache/lastfailed'];
+/**
+ * CI log folders. `*.log` anywhere already covers GitLab's job logs (`<job id>.log`, `job.log`), Jenkins' own logs
+ * (under `$JENKINS_HOME/logs/`) and any log a CI step saves as `*.log`; these add the CI logs named otherwise.
+ */
+export const CI_LOG_PATTERNS = [
+  // GitHub Actions: a run's log archive (`logs_<run id>.zip`) unpacked: `<n>_<job>.txt` per job and
+  // `<job>/<n>_<step>.txt` per step (unpacked into a `logs/` folder, the next pattern finds it).
+  '**/logs_*/**/*.txt',
+  // Jenkins: a build's console output, `$JENKINS_HOME/jobs/<job>/builds/<number>/log` (no extension).
+  '**/jobs/**/builds/*/log',
+  // Folders CI steps and runners write or download logs to: `logs/`, `ci-logs/`, `.ci/logs/` (text and `.out` files).
+  '**/{logs,ci-logs,ci_logs}/**/*.{txt,out}',
+  '**/.ci/logs/**/*.{txt,out}',
+];
+/** A folder given by name that is itself a CI log folder (`heal backfill ~/Downloads/logs_123`): the files in it that are logs. */
+const CI_LOG_FOLDERS: Array<[RegExp, string[]]> = [
+  [/^logs_/, ['**/*.txt']],
+  [/^(?:logs|ci-logs|ci_logs)$/, ['**/*.{txt,out}']],
+];
+/** XML under `reports/`, named anything (GitLab's `artifacts:reports:junit` examples write `report.xml`, `rspec.xml`): kept if it is JUnit. */
+export const JUNIT_CANDIDATES = ['**/reports/**/*.xml'];
+/** Where repositories keep logs: build and test logs, JUnit reports, pytest's last failures, CI log folders. */
+export const LOG_PATTERNS = [
+  '**/*.log',
+  '**/junit*.xml',
+  '**/TEST-*.xml',
+  '**/test-results/**/*.xml',
+  '**/.pytest_cache/v/cache/lastfailed',
+  ...CI_LOG_PATTERNS,
+];
 /** Dependency and tool folders: their logs are not the project's failures. */
-export const IGNORED = ['**/node_modules/**', '**/.git/**', '**/.venv/**', '**/venv/**', '**/vendor/**', '**/site-packages/**', '**/.tox/**', '**/.heal/**', '**/bower_components/**', '**/.yarn/cache/**'];
+export const IGNORED = [
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/.venv/**',
+  '**/venv/**',
+  '**/vendor/**',
+  '**/site-packages/**',
+  '**/.tox/**',
+  '**/.heal/**',
+  '**/bower_components/**',
+  '**/.yarn/cache/**',
+];
 const HEAD_BYTES = 4096;
 
 /** Per file: how far it was read, and a hash of its first `headBytes` bytes to tell the same file grown from a new one. */
-const checkpointSchema = z.object({ size: z.number(), offset: z.number(), head: z.string(), headBytes: z.number(), at: z.string() });
+const checkpointSchema = z.object({
+  size: z.number(),
+  offset: z.number(),
+  head: z.string(),
+  headBytes: z.number(),
+  at: z.string(),
+});
 export const backfillCheckpoints = defineSection('backfill', z.record(z.string(), checkpointSchema), () => ({}));
 
 export interface LogFile {
@@ -34,13 +79,25 @@ export interface LogFile {
 }
 
 /** The log files under the given paths (files are taken as given; folders are searched), newest last. */
-export async function findLogs(paths: string[], options: { since?: Date; includeNpmLogs?: boolean; home?: string } = {}): Promise<LogFile[]> {
+export async function findLogs(
+  paths: string[],
+  options: { since?: Date; includeNpmLogs?: boolean; home?: string } = {},
+): Promise<LogFile[]> {
   const found = new Set<string>();
   for (const p of paths) {
     const info = await stat(p).catch(() => undefined);
     if (!info) throw new Error(`cannot read ${p}: no such file or folder`);
     if (info.isFile()) found.add(path.resolve(p));
-    else for (const f of await glob(LOG_PATTERNS, { cwd: p, ignore: IGNORED, absolute: true, dot: true, followSymbolicLinks: false })) found.add(f);
+    else {
+      const options = { cwd: p, ignore: IGNORED, absolute: true, dot: true, followSymbolicLinks: false };
+      const name = path.basename(path.resolve(p));
+      const inFolder = CI_LOG_FOLDERS.flatMap(([folder, files]) => (folder.test(name) ? files : []));
+      const logs = new Set(await glob([...LOG_PATTERNS, ...inFolder], options));
+      for (const f of await glob(JUNIT_CANDIDATES, options))
+        if (!logs.has(f) && /<testsuites?[\s>]/.test((await headHash(f).catch(() => undefined))?.text ?? ''))
+          logs.add(f);
+      for (const f of withoutStepLogs(logs)) found.add(f);
+    }
   }
   if (options.includeNpmLogs) {
     const npmLogs = path.join(options.home ?? homedir(), '.npm', '_logs');
@@ -54,6 +111,19 @@ export async function findLogs(paths: string[], options: { since?: Date; include
     files.push({ file, size: info.size, mtimeMs: info.mtimeMs });
   }
   return files.sort((a, b) => a.mtimeMs - b.mtimeMs);
+}
+
+/**
+ * A GitHub Actions log archive holds each job's log twice: whole (`<n>_<job>.txt`) and by step
+ * (`<job>/<n>_<step>.txt`, `<job>/system.txt`). The step files next to a whole job log are left out, counted once.
+ */
+function withoutStepLogs(files: Set<string>): string[] {
+  const jobs = new Set<string>();
+  for (const f of files) {
+    const job = /^\d+_(.+)\.txt$/.exec(path.basename(f));
+    if (job) jobs.add(path.join(path.dirname(f), job[1]));
+  }
+  return [...files].filter((f) => !(f.endsWith('.txt') && jobs.has(path.dirname(f))));
 }
 
 async function headHash(file: string, bytes = HEAD_BYTES): Promise<{ hash: string; text: string; bytes: number }> {
@@ -75,7 +145,18 @@ async function lastFailed(file: string): Promise<ErrorEvent[]> {
     const [testFile, ...rest] = id.split('::');
     const test = rest.join('::') || id;
     const message = `${test}: failed in the last pytest run`;
-    return { tool: 'pytest', category: Category.testFailure, severity: 'error' as const, message, file: testFile, data: { test, suite: testFile }, context: [id], startLine: 0, endLine: 0, ...fingerprintOf('pytest', Category.testFailure, message) };
+    return {
+      tool: 'pytest',
+      category: Category.testFailure,
+      severity: 'error' as const,
+      message,
+      file: testFile,
+      data: { test, suite: testFile },
+      context: [id],
+      startLine: 0,
+      endLine: 0,
+      ...fingerprintOf('pytest', Category.testFailure, message),
+    };
   });
 }
 
@@ -94,14 +175,18 @@ export interface BackfillResult {
 }
 
 /** What a run would do with each file (the --dry-run answer), from the checkpoints. */
-export async function plan(store: LocalStore, files: LogFile[]): Promise<Array<LogFile & { outcome: FileOutcome; from: number }>> {
+export async function plan(
+  store: LocalStore,
+  files: LogFile[],
+): Promise<Array<LogFile & { outcome: FileOutcome; from: number }>> {
   const checkpoints = backfillCheckpoints.get(await store.read());
   const out = [];
   for (const f of files) {
     const cp = checkpoints[f.file];
     const same = cp ? cp.head === (await headHash(f.file, cp.headBytes)).hash : false;
     if (same && cp!.size === f.size) out.push({ ...f, outcome: 'unchanged' as const, from: f.size });
-    else if (same && f.size > cp!.offset && !f.file.endsWith('.xml') && !f.file.endsWith('lastfailed')) out.push({ ...f, outcome: 'resumed' as const, from: cp!.offset });
+    else if (same && f.size > cp!.offset && !f.file.endsWith('.xml') && !f.file.endsWith('lastfailed'))
+      out.push({ ...f, outcome: 'resumed' as const, from: cp!.offset });
     else out.push({ ...f, outcome: 'scanned' as const, from: 0 });
   }
   return out;
@@ -120,10 +205,17 @@ export interface BackfillOptions {
  * Scans what changed since the last backfill and records it, one store write per file (its events with its
  * checkpoint). With workers, files are scanned in parallel and recorded in order as they finish.
  */
-export async function backfill(store: LocalStore, files: LogFile[], options: BackfillOptions = {}): Promise<BackfillResult> {
+export async function backfill(
+  store: LocalStore,
+  files: LogFile[],
+  options: BackfillOptions = {},
+): Promise<BackfillResult> {
   const result: BackfillResult = { files: [], events: 0, bytes: 0 };
   const steps = await plan(store, files);
-  const pool = options.workerFile && (options.workers ?? 1) > 1 && steps.filter((s) => s.outcome !== 'unchanged').length > 1 ? new ScanPool(options.workerFile, options.workers!) : undefined;
+  const pool =
+    options.workerFile && (options.workers ?? 1) > 1 && steps.filter((s) => s.outcome !== 'unchanged').length > 1
+      ? new ScanPool(options.workerFile, options.workers!)
+      : undefined;
   try {
     const scanStep = async (f: (typeof steps)[number]) => {
       if (f.outcome === 'unchanged') return { f, events: [] as ErrorEvent[], hash: '', headBytes: 0 };
@@ -133,7 +225,11 @@ export async function backfill(store: LocalStore, files: LogFile[], options: Bac
         options.onProgress?.({ bytes: result.bytes, file: f.file });
       };
       const job = { file: f.file, from: f.from, head: text };
-      const events = f.file.endsWith(`${path.sep}lastfailed`) ? await lastFailed(f.file) : pool ? await pool.scan(job, counted) : await scanLogFile(job, counted);
+      const events = f.file.endsWith(`${path.sep}lastfailed`)
+        ? await lastFailed(f.file)
+        : pool
+          ? await pool.scan(job, counted)
+          : await scanLogFile(job, counted);
       return { f, events, hash, headBytes };
     };
     // At most one scan per worker (or one in all) in flight; results are recorded in file order.
