@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CONSENT_DESCRIPTIONS, consentLevels, parseContact, type ConsentLevel } from '../shared/report/consent';
-import { readSettings } from './settings';
+import { readSettings, updateSetting } from './settings';
 
 type ReportCall = (p: { consent: ConsentLevel; contact: string; send: boolean }) => Promise<{ ok: boolean; body?: string; message: string }>;
 
@@ -31,7 +31,7 @@ export function registerConsentPanel(context: vscode.ExtensionContext, report: R
         void webview.postMessage({ type: 'preview', seq: m.seq, body: r?.body, error: r && !r.ok ? r.message : undefined, contactError });
       } else if (m.type === 'send' && !contactError) {
         const r = await report({ consent, contact, send: true });
-        if (r.ok && m.remember) await vscode.workspace.getConfiguration('heal').update('consentLevel', consent, vscode.ConfigurationTarget.Global);
+        if (r.ok && m.remember) await updateSetting('consentLevel', consent);
         void webview.postMessage({ type: 'sent', ok: r.ok, message: r.message });
         void (r.ok ? vscode.window.showInformationMessage(`Heal: ${r.message}`) : vscode.window.showErrorMessage(`Heal: ${r.message}`));
       }

@@ -1,6 +1,9 @@
 // `Heal: Doctor`: the doctor's checks in a webview, with re-run, copy as Markdown and fixes Heal can make itself.
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { STORE_FILE } from '../shared/store/localStore';
 import { toMarkdown, type CheckResult } from '../shared/doctor/doctor';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -16,15 +19,45 @@ async function editorChecks(capturing: () => boolean): Promise<CheckResult[]> {
       title: 'Terminal shell integration',
       status: integration ? (capturing() ? 'ok' : 'warn') : 'fail',
       detail: integration ? (capturing() ? 'active: commands are captured' : 'enabled, not seen active in a terminal yet') : 'disabled',
-      hint: integration ? (capturing() ? undefined : 'Open a bash, zsh, fish or PowerShell terminal; elsewhere use Heal: Run Command with Heal or a heal task.') : 'Turn on terminal.integrated.shellIntegration.enabled (Fix).',
+      hint: integration ? (capturing() ? undefined : 'Open a bash, zsh, fish or PowerShell terminal (Fix opens one); elsewhere use Heal: Run Command with Heal or a heal task.') : 'Turn on terminal.integrated.shellIntegration.enabled (Fix).',
       ms: 0,
     },
   ];
   return checks;
 }
 
+/** What Heal can do about a check itself: the button's label, when it shows, and the action. */
+interface CheckFix {
+  label: string;
+  applies: (r: CheckResult) => boolean;
+  run: () => Thenable<unknown>;
+}
+
+function checkFixes(storeDir: string): Record<string, CheckFix> {
+  return {
+    shellIntegration: {
+      label: 'Fix',
+      applies: (r) => r.status !== 'ok',
+      run: async () => {
+        const config = vscode.workspace.getConfiguration('terminal.integrated');
+        // Disabled: turn it on. Enabled but not seen: open a terminal of a shell that has it.
+        if (!config.get<boolean>('shellIntegration.enabled', true)) await config.update('shellIntegration.enabled', true, vscode.ConfigurationTarget.Global);
+        else vscode.window.createTerminal({ name: 'Heal', shellPath: process.platform === 'win32' ? 'powershell.exe' : 'bash' }).show();
+      },
+    },
+    trust: { label: 'Manage Trust', applies: (r) => r.status !== 'ok', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
+    store: {
+      label: 'Remove Stale Lock',
+      applies: (r) => r.status === 'warn' && /stale lock/.test(r.detail),
+      run: () => rm(path.join(storeDir, `${STORE_FILE}.lock`), { recursive: true, force: true }),
+    },
+    remote: { label: 'Configure Remote', applies: (r) => r.status !== 'ok', run: () => vscode.commands.executeCommand('heal.configureRemote') },
+  };
+}
+
 /** `doctor(false)`: the local checks (run by the language server); `doctor(true)`: the remote check. */
-export function registerDoctorPanel(extensionUri: vscode.Uri, doctor: (remote: boolean) => Promise<CheckResult[]>, capturing: () => boolean): vscode.Disposable {
+export function registerDoctorPanel(extensionUri: vscode.Uri, storeDir: string, doctor: (remote: boolean) => Promise<CheckResult[]>, capturing: () => boolean): vscode.Disposable {
+  const fixes = checkFixes(storeDir);
   const elements = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   let panel: vscode.WebviewPanel | undefined;
   let last: CheckResult[] = [];
@@ -35,9 +68,9 @@ export function registerDoctorPanel(extensionUri: vscode.Uri, doctor: (remote: b
     const local = await doctor(false);
     const localMs = performance.now() - started;
     last = [...(await editorChecks(capturing)), ...local];
-    panel.webview.html = html(panel.webview, elements, last, localMs, 'checking…');
+    panel.webview.html = html(panel.webview, elements, last, localMs, fixes, 'checking…');
     last = [...last, ...(await doctor(true))];
-    if (panel) panel.webview.html = html(panel.webview, elements, last, localMs);
+    if (panel) panel.webview.html = html(panel.webview, elements, last, localMs, fixes);
   };
 
   return vscode.Disposable.from(
@@ -52,8 +85,8 @@ export function registerDoctorPanel(extensionUri: vscode.Uri, doctor: (remote: b
           else if (m.type === 'copy') {
             await vscode.env.clipboard.writeText(toMarkdown(last));
             void vscode.window.showInformationMessage('Heal: doctor report copied as Markdown.');
-          } else if (m.type === 'fix' && m.id === 'shellIntegration') {
-            await vscode.workspace.getConfiguration('terminal.integrated').update('shellIntegration.enabled', true, vscode.ConfigurationTarget.Global);
+          } else if (m.type === 'fix' && m.id && Object.hasOwn(fixes, m.id)) {
+            await fixes[m.id].run();
             await render();
           }
         });
@@ -63,14 +96,14 @@ export function registerDoctorPanel(extensionUri: vscode.Uri, doctor: (remote: b
   );
 }
 
-function html(webview: vscode.Webview, elements: vscode.Uri, results: CheckResult[], localMs: number, remoteNote?: string): string {
+function html(webview: vscode.Webview, elements: vscode.Uri, results: CheckResult[], localMs: number, fixes: Record<string, CheckFix>, remoteNote?: string): string {
   const nonce = randomBytes(16).toString('base64');
   const icon = { ok: '✔', warn: '⚠', fail: '✖' } as const;
   const rows = results
     .map(
       (r) =>
         `<tr class="${r.status}"><td aria-label="${r.status}">${icon[r.status]}</td><th scope="row">${escape(r.title)}</th><td>${escape(r.detail)}</td><td>${escape(r.hint ?? '')}</td><td>${
-          r.id === 'shellIntegration' && r.status === 'fail' ? `<vscode-button data-fix="${r.id}">Fix</vscode-button>` : ''
+          Object.hasOwn(fixes, r.id) && fixes[r.id].applies(r) ? `<vscode-button data-fix="${escape(r.id)}">${escape(fixes[r.id].label)}</vscode-button>` : ''
         }</td></tr>`,
     )
     .join('');

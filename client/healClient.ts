@@ -54,10 +54,21 @@ function serverSettings(remote: RemoteSecrets = {}): HealSettings {
   };
 }
 
-/** The issue a command was invoked on: a tree node (context menu), an issue (internal), or the selection. */
-function issueOf(arg: IssueNode | IssueItem | undefined, view: vscode.TreeView<IssueNode>): IssueItem | undefined {
+/**
+ * The issue a command was invoked on: a tree node (context menu), an issue (internal), the selection, or — from
+ * the command palette — one the user picks.
+ */
+async function issueOf(arg: IssueNode | IssueItem | undefined, view: vscode.TreeView<IssueNode>, tree: IssuesTree, action: string): Promise<IssueItem | undefined> {
   if (arg && 'kind' in arg) return arg.issue;
-  return arg ?? view.selection[0]?.issue;
+  const chosen = arg ?? view.selection[0]?.issue;
+  if (chosen) return chosen;
+  const issues = await tree.reload();
+  if (!issues.length) {
+    void vscode.window.showInformationMessage('Heal: there are no open issues.');
+    return undefined;
+  }
+  const items = issues.map((issue) => ({ label: issue.message.split('\n')[0], description: `${issue.tool} ×${issue.count}`, detail: issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''}` : undefined, issue }));
+  return (await vscode.window.showQuickPick(items, { title: `Heal: ${action}`, placeHolder: 'Which issue?', matchOnDescription: true, matchOnDetail: true }))?.issue;
 }
 
 export function start(context: vscode.ExtensionContext): void {
@@ -131,11 +142,17 @@ export function start(context: vscode.ExtensionContext): void {
     status,
     capture,
     tasks,
-    registerTerminalLinks(),
+    registerTerminalLinks(async (fingerprint) => {
+      await vscode.commands.executeCommand('heal.showIssues');
+      await tree.reload();
+      const node = tree.find(fingerprint);
+      if (node) await view.reveal(node, { select: true, focus: true, expand: true });
+      else void vscode.window.showInformationMessage('Heal: this error is not an open issue (it may have been fixed or ignored).');
+    }),
     registerVirtualDocuments(() => client),
     registerShellIntegrationNotice(context),
     registerDiagnosticsFallback(send, () => readSettings().enabled && !capture.active),
-    registerDoctorPanel(context.extensionUri, async (remote) => (await ready()).sendRequest(DoctorRequest.type, { remote }), () => capture.active),
+    registerDoctorPanel(context.extensionUri, context.globalStorageUri.fsPath, async (remote) => (await ready()).sendRequest(DoctorRequest.type, { remote }), () => capture.active),
     registerRemoteConfig(context, () => void pushSettings()),
     registerMetricsPanel(context, async (days) => (await ready()).sendRequest(MetricsRequest.type, { days })),
     registerConsentPanel(context, async (p) => (await ready()).sendRequest(ReportRequest.type, p)),
@@ -149,21 +166,21 @@ export function start(context: vscode.ExtensionContext): void {
       await refresh();
     }),
     vscode.commands.registerCommand('heal.ignore', async (arg?: IssueNode | IssueItem) => {
-      const fingerprint = issueOf(arg, view)?.fingerprint ?? (await vscode.window.showInputBox({ prompt: 'Fingerprint to ignore' }));
+      const fingerprint = (await issueOf(arg, view, tree, 'Ignore'))?.fingerprint;
       if (fingerprint) await (await ready()).sendRequest(IgnoreRequest.type, { fingerprint });
     }),
     vscode.commands.registerCommand('heal.unquarantine', async (arg?: IssueNode | IssueItem) => {
-      const fingerprint = issueOf(arg, view)?.fingerprint ?? (await vscode.window.showInputBox({ prompt: 'Fingerprint to unquarantine' }));
+      const fingerprint = (await issueOf(arg, view, tree, 'Unquarantine'))?.fingerprint;
       if (!fingerprint) return;
       const ok = await (await ready()).sendRequest(UnquarantineRequest.type, { fingerprint });
       void vscode.window.showInformationMessage(ok ? 'Heal: the pattern is suggested again.' : `Heal: no pattern ${fingerprint}.`);
     }),
     vscode.commands.registerCommand('heal.explain', async (arg?: IssueNode | IssueItem) => {
-      const issue = issueOf(arg, view);
+      const issue = await issueOf(arg, view, tree, 'Explain');
       if (issue) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.parse(`heal-explain:/${issue.fingerprint}.md`));
     }),
-    vscode.commands.registerCommand('heal.revealInFile', (arg?: IssueNode | IssueItem) => {
-      const issue = issueOf(arg, view);
+    vscode.commands.registerCommand('heal.revealInFile', async (arg?: IssueNode | IssueItem) => {
+      const issue = await issueOf(arg, view, tree, 'Reveal in File');
       if (issue) return revealInFile(issue);
     }),
     vscode.commands.registerCommand('heal.applyFix', async (arg?: IssueNode | IssueItem) => {
@@ -171,12 +188,13 @@ export function start(context: vscode.ExtensionContext): void {
         void vscode.window.showErrorMessage('Heal: this workspace is not trusted, so fixes are not applied. Trust the workspace to apply fixes.');
         return;
       }
-      const issue = issueOf(arg, view);
-      if (issue?.topFix) await vscode.commands.executeCommand(ApplyFixCommand, issue.topFix.id);
+      const issue = await issueOf(arg, view, tree, 'Apply Fix');
+      if (!issue) return;
+      if (issue.topFix) await vscode.commands.executeCommand(ApplyFixCommand, issue.topFix.id);
       else void vscode.window.showInformationMessage('Heal: no fix to apply for this issue.');
     }),
-    vscode.commands.registerCommand('heal.copyFingerprint', (arg?: IssueNode | IssueItem) => {
-      const issue = issueOf(arg, view);
+    vscode.commands.registerCommand('heal.copyFingerprint', async (arg?: IssueNode | IssueItem) => {
+      const issue = await issueOf(arg, view, tree, 'Copy Fingerprint');
       if (issue) return vscode.env.clipboard.writeText(issue.fingerprint);
     }),
     vscode.commands.registerCommand('heal.scanOutput', async () => {

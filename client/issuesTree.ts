@@ -38,6 +38,19 @@ export class IssuesTree implements vscode.TreeDataProvider<IssueNode> {
     return [...followers, ...node.issue.occurrences.map((occurrence): IssueNode => ({ kind: 'occurrence', issue: node.issue, occurrence }))];
   }
 
+  /** A follower's parent is its root cause (when that is open too); an occurrence's, its issue. */
+  getParent(node: IssueNode): IssueNode | undefined {
+    if (node.kind === 'occurrence') return { kind: 'issue', issue: node.issue };
+    const cause = node.issue.causedBy ? this.issues.find((i) => i.fingerprint === node.issue.causedBy) : undefined;
+    return cause ? { kind: 'issue', issue: cause } : undefined;
+  }
+
+  /** The node of an open issue, for revealing it. */
+  find(fingerprint: string): IssueNode | undefined {
+    const issue = this.issues.find((i) => i.fingerprint === fingerprint);
+    return issue ? { kind: 'issue', issue } : undefined;
+  }
+
   getTreeItem(node: IssueNode): vscode.TreeItem {
     return node.kind === 'issue' ? issueItem(node.issue, this.issues) : occurrenceItem(node.issue, node.occurrence);
   }

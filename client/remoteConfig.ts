@@ -1,6 +1,7 @@
 // `Heal: Configure Remote…`: the team's shared memory. The URL is a setting; the key lives in SecretStorage,
 // never in settings files that end up in a repository.
 import * as vscode from 'vscode';
+import { readSettings, updateSetting } from './settings';
 
 const KEY_SECRET = 'heal.remote.key';
 const TOKEN_SECRET = 'heal.remote.token';
@@ -19,17 +20,17 @@ export function registerRemoteConfig(context: vscode.ExtensionContext, changed: 
   return vscode.Disposable.from(
     context.secrets.onDidChange((e) => (e.key === KEY_SECRET || e.key === TOKEN_SECRET) && changed()),
     vscode.commands.registerCommand('heal.configureRemote', async () => {
-      const config = vscode.workspace.getConfiguration('heal');
+      const current = readSettings();
       const url = await vscode.window.showInputBox({
         title: 'Heal: shared memory (1/4)',
         prompt: 'Supabase project URL (empty to use only the local store)',
-        value: config.get<string>('remote.url', ''),
+        value: current.remoteUrl,
         placeHolder: 'https://<project>.supabase.co',
         ignoreFocusOut: true,
         validateInput: (v) => (!v.trim() || /^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : 'Enter an http(s) URL such as https://abc.supabase.co'),
       });
       if (url === undefined) return;
-      await config.update('remote.url', url.trim(), vscode.ConfigurationTarget.Global);
+      await updateSetting('remoteUrl', url.trim());
       if (!url.trim()) {
         await Promise.all([context.secrets.delete(KEY_SECRET), context.secrets.delete(TOKEN_SECRET)]);
         void vscode.window.showInformationMessage('Heal: shared memory off; Heal uses the local store only.');
@@ -46,7 +47,7 @@ export function registerRemoteConfig(context: vscode.ExtensionContext, changed: 
       const project = await vscode.window.showInputBox({
         title: 'Heal: shared memory (3/4)',
         prompt: 'The Heal project (team) whose patterns you share; your account must be a member of it',
-        value: config.get<string>('remote.project', ''),
+        value: current.remoteProject,
         ignoreFocusOut: true,
         validateInput: (v) => (/^[A-Za-z0-9._-]{1,64}$/.test(v.trim()) ? undefined : 'Letters, digits, dot, dash and underscore (at most 64)'),
       });
@@ -59,7 +60,7 @@ export function registerRemoteConfig(context: vscode.ExtensionContext, changed: 
         validateInput: (v) => (!v.trim() || /^[\w-]+\.[\w-]+\.[\w-]+$/.test(v.trim()) ? undefined : 'A JWT has three dot-separated parts'),
       });
       if (token === undefined) return;
-      await config.update('remote.project', project.trim(), vscode.ConfigurationTarget.Global);
+      await updateSetting('remoteProject', project.trim());
       if (token.trim()) await context.secrets.store(TOKEN_SECRET, token.trim());
       await context.secrets.store(KEY_SECRET, key.trim());
       void vscode.window.showInformationMessage(`Heal: shared memory set to ${new URL(url.trim()).host}. Heal: Doctor shows whether it is reachable.`);

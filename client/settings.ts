@@ -27,3 +27,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
     consentLevel: c.get('consentLevel', 'ask'),
   };
 }
+
+/** The settings the extension itself writes (user scope), by their typed names. */
+const WRITABLE = { remoteUrl: 'remote.url', remoteProject: 'remote.project', consentLevel: 'consentLevel' } as const;
+
+export function updateSetting<K extends keyof typeof WRITABLE>(key: K, value: ExtensionSettings[K]): Thenable<void> {
+  return vscode.workspace.getConfiguration('heal').update(WRITABLE[key], value, vscode.ConfigurationTarget.Global);
+}

@@ -25,5 +25,7 @@ export function registerShellIntegrationNotice(context: vscode.ExtensionContext)
         });
     }, GRACE_MS);
   };
+  // Terminals restored or opened before activation are checked too.
+  for (const terminal of vscode.window.terminals) check(terminal);
   return vscode.window.onDidOpenTerminal(check);
 }

@@ -7,7 +7,8 @@ interface HealLink extends vscode.TerminalLink {
   fingerprint: string;
 }
 
-export function registerTerminalLinks(): vscode.Disposable {
+/** `reveal` shows the link's issue in the Issues view. */
+export function registerTerminalLinks(reveal: (fingerprint: string) => Thenable<unknown>): vscode.Disposable {
   return vscode.window.registerTerminalLinkProvider({
     provideTerminalLinks(context): HealLink[] {
       const line = stripAnsi(context.line);
@@ -17,8 +18,8 @@ export function registerTerminalLinks(): vscode.Disposable {
       const start = Math.max(0, line.indexOf(event.message.slice(0, 20)));
       return [{ startIndex: start, length: Math.min(line.length - start, Math.max(event.message.length, 1)), tooltip: `Heal: ${event.tool}/${event.category} — show in Issues`, fingerprint: event.fingerprint }];
     },
-    handleTerminalLink() {
-      void vscode.commands.executeCommand('heal.showIssues');
+    handleTerminalLink(link: HealLink) {
+      void reveal(link.fingerprint);
     },
   });
 }

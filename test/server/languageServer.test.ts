@@ -13,6 +13,7 @@ import { scanText } from '../../shared/detect/scanner';
 import { LocalStore } from '../../shared/store/localStore';
 import { recordRun } from '../../shared/store/patterns';
 import { applications } from '../../shared/apply/applications';
+import { reportSection } from '../../shared/report/outbox';
 
 const TSC_OUTPUT = "src/main.ts(3,25): error TS2552: Cannot find name 'greting'. Did you mean 'greeting'?\n";
 
@@ -153,6 +154,16 @@ describe('the language server', () => {
     // Off again: the same failure is only suggested.
     await conn.sendNotification('heal/settings', { ...settings, autoApply: 'off' });
   }, 30_000);
+
+  it('tells about a resolved report exactly once (from the local cache)', async () => {
+    await new LocalStore(storeDir).update((data) => {
+      const r = reportSection.get(data);
+      r.filed.push({ id: 'r-1', at: new Date().toISOString(), summary: 'tsc/name-not-found e404a94f1adee6d1', status: 'resolved', note: 'fixed in 1.2', notified: false });
+      reportSection.set(data, r);
+    });
+    expect(await conn.sendRequest('heal/resolvedReports', {})).toEqual([{ summary: 'tsc/name-not-found e404a94f1adee6d1', note: 'fixed in 1.2' }]);
+    expect(await conn.sendRequest('heal/resolvedReports', {})).toEqual([]);
+  });
 
   it('reports the circuit breaker closed and runs the doctor checks', async () => {
     expect(await conn.sendRequest('heal/breaker', {})).toEqual({ state: 'closed' });

@@ -22,7 +22,7 @@ export function register(program: Command, env: CliEnv): void {
     .argument('<command...>', 'the command and its arguments, after --')
     .option('--ci', 'CI mode: GitHub Actions annotations and a job summary in $GITHUB_STEP_SUMMARY (on when CI=true)')
     .option('--sarif <file>', 'write the failures as SARIF 2.1.0')
-    .option('--fail-on <policy>', "exit code from the failures instead of the command's: new (only never-seen errors), any, none")
+    .option('--fail-on <policy>', "exit code from the failures instead of the command's: new (never-seen or unrecognised failures), any, none")
     .allowUnknownOption()
     .action(async (argv: string[], options: CiOptions) => {
       const out = env.output();
