@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { LocalStore } from '../../shared/store/localStore';
 import { isScanWorker, runScanWorker } from '../../shared/backfill/scanWorkers';
 import { StoreError } from '../../shared/store/errors';
+import { recordCrash } from '../../shared/report/incidents';
 import { CliError, ExitCode, Output, type GlobalOptions } from './output';
 import { VERSION } from './version';
 import { register as registerScan } from './commands/scan';
@@ -27,7 +28,6 @@ import { register as registerReport } from './commands/report';
 import { register as registerConfig } from './commands/config';
 import { register as registerSync } from './commands/sync';
 import { CliSharedMemory } from './sharedMemory';
-
 
 /** What every command gets: global options, output, the store, and whether Heal is enabled. */
 export interface CliEnv {
@@ -69,7 +69,30 @@ export function buildProgram(): { program: Command; env: CliEnv } {
       throw new CliError('heal: disabled (--no-heal or HEAL_DISABLE=1); nothing done.', ExitCode.disabled);
     }
   });
-  for (const register of [registerScan, registerRun, registerStatus, registerFingerprint, registerSuggest, registerExplain, registerApply, registerRevert, registerIgnore, registerUnquarantine, registerExport, registerImport, registerIssues, registerMetrics, registerBackfill, registerLearn, registerReport, registerConfig, registerSync, registerRedact, registerDoctor]) register(program, env);
+  for (const register of [
+    registerScan,
+    registerRun,
+    registerStatus,
+    registerFingerprint,
+    registerSuggest,
+    registerExplain,
+    registerApply,
+    registerRevert,
+    registerIgnore,
+    registerUnquarantine,
+    registerExport,
+    registerImport,
+    registerIssues,
+    registerMetrics,
+    registerBackfill,
+    registerLearn,
+    registerReport,
+    registerConfig,
+    registerSync,
+    registerRedact,
+    registerDoctor,
+  ])
+    register(program, env);
   return { program, env };
 }
 
@@ -80,7 +103,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       return ExitCode.usage;
     }
     if (e instanceof CliError) {
@@ -92,6 +116,14 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.store;
     }
     process.stderr.write(`heal: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    // Heal's own failure: kept (bounded, best effort) so `heal report` can be about it.
+    const command = /^[a-z-]{1,20}$/.test(program.args[0] ?? '') ? `heal ${program.args[0]}` : 'heal';
+    if (
+      await Promise.resolve()
+        .then(() => recordCrash(env.store(), e, command))
+        .catch(() => false)
+    )
+      process.stderr.write('heal: this is a bug in Heal; `heal report` files a report about it (you see it first).\n');
     return 70;
   } finally {
     await env.shared.close().catch(() => undefined);
