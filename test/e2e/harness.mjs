@@ -143,6 +143,17 @@ export async function openTerminal() {
 
 export async function typeInTerminal(text) {
   await page.locator('.terminal-wrapper .xterm').first().click();
-  await page.keyboard.type(text);
+  // A key typed while the terminal takes focus can be lost (the first character, typically): check the line
+  // shows the whole command before running it, else clear the line and type it again.
+  const rows = page.locator('.terminal-wrapper .xterm-rows > div', { hasText: text });
+  for (let attempt = 0; ; attempt++) {
+    const before = await rows.count();
+    await page.keyboard.type(text);
+    const typed = await page
+      .waitForFunction(([t, n]) => [...document.querySelectorAll('.terminal-wrapper .xterm-rows > div')].filter((r) => r.textContent.includes(t)).length > n, [text, before], { timeout: 3000 })
+      .then(() => true, () => false);
+    if (typed || attempt >= 2) break;
+    await page.keyboard.press('Control+u');
+  }
   await page.keyboard.press('Enter');
 }
