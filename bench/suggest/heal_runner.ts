@@ -3,7 +3,11 @@ import { evaluate, healAnswers, readCases } from '../../test/lookup/thefuckCorpu
 
 async function main(): Promise<void> {
   const cases = readCases('sample.jsonl');
-  const { top1 } = await evaluate(cases);
+  // The first call in a fresh process loads and compiles the rules: timed apart from the warm ones.
+  const first = performance.now();
+  await healAnswers(cases[0]);
+  const firstCallMs = performance.now() - first;
+  const { top1, top3 } = await evaluate(cases);
   const times: number[] = [];
   for (const c of cases) {
     const t = performance.now();
@@ -11,7 +15,7 @@ async function main(): Promise<void> {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  process.stdout.write(JSON.stringify({ top1, warmP50: times[times.length >> 1], warmMean: times.reduce((s, x) => s + x, 0) / times.length }));
+  process.stdout.write(JSON.stringify({ top1, top3, firstCallMs, warmP50: times[times.length >> 1], warmMean: times.reduce((s, x) => s + x, 0) / times.length }));
 }
 
 void main();

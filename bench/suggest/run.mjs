@@ -43,5 +43,7 @@ const nodeStart = time(() => spawnSync(process.execPath, ['-e', '0']));
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
 console.log(`cases: ${lines.length} (cold: ${N})`);
 console.log(`accuracy top-1   heal ${pct(heal.top1)}   thefuck ${pct(fuck.top1)}`);
+console.log(`accuracy top-3   heal ${pct(heal.top3)}   thefuck ${pct(fuck.top3)}`);
+console.log(`first call       heal ${heal.firstCallMs.toFixed(1)} ms   thefuck ${fuck.firstCallMs.toFixed(1)} ms (in process, rules loaded on first use)   ratio ${(heal.firstCallMs / fuck.firstCallMs).toFixed(2)}`);
 console.log(`cold process     heal ${(healCold / N).toFixed(0)} ms   thefuck ${(fuckCold / N).toFixed(0)} ms   ratio ${(healCold / fuckCold).toFixed(2)} (goal ≤ 0.33; node -e 0 alone: ${nodeStart.toFixed(0)} ms)`);
 console.log(`warm in-process  heal ${heal.warmMean.toFixed(2)} ms (p50 ${heal.warmP50.toFixed(2)})   thefuck ${fuck.warmMean.toFixed(2)} ms (p50 ${fuck.warmP50.toFixed(2)})   ratio ${(heal.warmMean / fuck.warmMean).toFixed(3)} (goal ≤ 0.1)`);
