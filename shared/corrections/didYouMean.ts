@@ -39,7 +39,25 @@ function rejectedWord(output: string): string | undefined {
   return undefined;
 }
 
-function indentedListAfter(output: string, header: RegExp): string[] | undefined {
+/** Words a "did you mean" sentence may end on that are not the suggestion itself ("Did you mean this?"). */
+const NOT_AN_ANSWER = /^(?:this|that|one|these|one of these|any of these|it)$/i;
+
+/**
+ * One suggested item as a tool lists it: `npm install # Install a package` → `install` (the program name and
+ * the description dropped), `stash list` kept whole.
+ */
+function listItem(line: string, program: string | undefined): string {
+  let item = line
+    .replace(/^[\s▸]+/, '')
+    .replace(/\s+#\s.*$/, '')
+    .replace(/\s{2,}\S.*$/, '')
+    .replace(/\s+-\s.*$/, '');
+  item = clean(item);
+  if (program && item.startsWith(`${program} `)) item = item.slice(program.length + 1).trim();
+  return item;
+}
+
+function indentedListAfter(output: string, header: RegExp, program: string | undefined): string[] | undefined {
   const m = header.exec(output);
   if (!m) return undefined;
   const rest = output.slice(m.index + m[0].length).split('\n');
@@ -49,20 +67,25 @@ function indentedListAfter(output: string, header: RegExp): string[] | undefined
       if (items.length) break;
       continue;
     }
-    const item = clean(line.replace(/^[\s▸]+/, ''));
-    if (!item || /\s/.test(item)) break;
+    const item = listItem(line, program);
+    // A sentence ends the list ("To see a list of supported npm commands, run:").
+    if (!item || NOT_AN_ANSWER.test(item) || item.split(/\s+/).length > 3 || /:$/.test(line.trim())) break;
     items.push(item);
   }
   return items.length ? items : undefined;
 }
 
-export function toolSuggestion(output: string): ToolSuggestion | undefined {
+/** `program`: the program that printed the output; its name is dropped from suggested items (`npm install` → `install`). */
+export function toolSuggestion(output: string, program?: string): ToolSuggestion | undefined {
   if (!output) return undefined;
   const typo = rejectedWord(output);
   // Pointed suggestions, in the tool's own order.
   const pointed =
-    indentedListAfter(output, /The most similar (?:commands? (?:is|are)|choices? to '[^']*' (?:is|are)):?\s*\n/) ??
-    indentedListAfter(output, /Did you mean (?:this|one of these)\?\s*\n/);
+    indentedListAfter(
+      output,
+      /The most similar (?:commands? (?:is|are)|choices? to '[^']*' (?:is|are)):?\s*\n/,
+      program,
+    ) ?? indentedListAfter(output, /Did you mean (?:this|one of these)\?\s*\n/, program);
   if (pointed) return { typo, candidates: pointed, list: false };
   let m =
     /Did you mean [`'"‘“]([^`'"’”]+)[`'"’”]\s*\?/.exec(output) ??
@@ -70,12 +93,20 @@ export function toolSuggestion(output: string): ToolSuggestion | undefined {
     /Perhaps you meant [`'"]?([^\s`'"?]+)[`'"]?\?/.exec(output) ??
     /Did you mean (-{0,2}[\w:-]+)\?/.exec(output) ??
     /did you mean [`'"]([^`'"]+)[`'"]/i.exec(output);
-  if (m) return { typo, candidates: [clean(m[1])], list: false };
+  if (m && !NOT_AN_ANSWER.test(clean(m[1]))) return { typo, candidates: [listItem(m[1], program)], list: false };
   // Lists of valid words: rank by closeness to the rejected word.
   let list: string[] | undefined;
   if ((m = /could be: ([^\n]+)/.exec(output))) list = m[1].split(/,\s*/).map(clean);
-  else if ((m = /valid choices are:\s*\n([\s\S]+?)(?:\n\s*\n|$)/.exec(output))) list = m[1].split(/[\s|]+/).map(clean).filter(Boolean);
-  else if ((m = /where <command> is one of:\s*\n([\s\S]+?)(?:\n\s*\n|$)/.exec(output))) list = m[1].split(/[\s,]+/).map(clean).filter(Boolean);
+  else if ((m = /valid choices are:\s*\n([\s\S]+?)(?:\n\s*\n|$)/.exec(output)))
+    list = m[1]
+      .split(/[\s|]+/)
+      .map(clean)
+      .filter(Boolean);
+  else if ((m = /where <command> is one of:\s*\n([\s\S]+?)(?:\n\s*\n|$)/.exec(output)))
+    list = m[1]
+      .split(/[\s,]+/)
+      .map(clean)
+      .filter(Boolean);
   else if ((m = /^usage: \S+(?: \S+)? \[([\w|-]+)\]/m.exec(output))) list = m[1].split('|');
   if (list && list.length) return { typo, candidates: list, list: true };
   return undefined;

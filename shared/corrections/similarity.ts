@@ -1,8 +1,15 @@
 // Closeness of words, ranked the way Python's difflib.get_close_matches ranks them (Ratcliff/Obershelp
-// ratio), so suggestions come in the order users of such tools expect; plus Levenshtein distance.
+// ratio), so suggestions come in the order users of such tools expect; plus edit distances.
 import { distance } from 'fastest-levenshtein';
 
-function longestMatch(a: string, b: string, alo: number, ahi: number, blo: number, bhi: number): [number, number, number] {
+function longestMatch(
+  a: string,
+  b: string,
+  alo: number,
+  ahi: number,
+  blo: number,
+  bhi: number,
+): [number, number, number] {
   let best: [number, number, number] = [alo, blo, 0];
   let lengths = new Map<number, number>();
   for (let i = alo; i < ahi; i++) {
@@ -51,4 +58,32 @@ export function closeMatches(word: string, candidates: Iterable<string>, n = 3, 
 
 export function editDistance(a: string, b: string): number {
   return distance(a, b);
+}
+
+/**
+ * Damerau-Levenshtein distance in its optimal-string-alignment form (Wagner-Fischer with Lowrance-Wagner's
+ * transposition step): insertions, deletions, substitutions and swaps of two adjacent characters each cost 1,
+ * so `gti` → `git` is 1, not 2. `max` stops early: any result above it is returned as `max + 1`.
+ */
+export function damerauLevenshtein(a: string, b: string, max = Infinity): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  let before = new Array<number>(n + 1).fill(0);
+  let previous = Array.from({ length: n + 1 }, (_, j) => j);
+  let current = new Array<number>(n + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
+  }
+  return Math.min(previous[n], max + 1);
 }

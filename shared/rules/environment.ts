@@ -8,6 +8,7 @@ export function machineEnvironment(cwd: string = process.cwd(), env: NodeJS.Proc
   const resolve = (p: string) => path.resolve(cwd, p);
   return {
     platform: process.platform,
+    isRoot: typeof process.getuid === 'function' ? process.getuid() === 0 : undefined,
     executables() {
       if (executables) return executables;
       executables = new Set();
@@ -30,6 +31,13 @@ export function machineEnvironment(cwd: string = process.cwd(), env: NodeJS.Proc
       return executables;
     },
     exists: (p) => existsSync(resolve(p)),
+    readFile(p) {
+      try {
+        return readFileSync(resolve(p), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
     isDirectory(p) {
       try {
         return statSync(resolve(p)).isDirectory();
@@ -39,7 +47,9 @@ export function machineEnvironment(cwd: string = process.cwd(), env: NodeJS.Proc
     },
     listDirectories(p) {
       try {
-        return readdirSync(resolve(p || '.'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+        return readdirSync(resolve(p || '.'), { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name);
       } catch {
         return [];
       }
@@ -47,7 +57,9 @@ export function machineEnvironment(cwd: string = process.cwd(), env: NodeJS.Proc
     packageScripts() {
       for (let dir = cwd; ; dir = path.dirname(dir)) {
         try {
-          const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+          const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+            scripts?: Record<string, string>;
+          };
           return Object.keys(pkg.scripts ?? {});
         } catch {
           if (path.dirname(dir) === dir) return undefined;

@@ -70,7 +70,14 @@ const nodeMissingModule: Rule = {
       if (!pkg) continue;
       const install = nodeInstaller(input);
       if (e.category === Category.missingTypes) {
-        out.push(runFirst(`${install} -D ${typesPackageOf(pkg)}`, `${pkg} ships no type declarations; DefinitelyTyped's ${typesPackageOf(pkg)} provides them.`, 0.85, e));
+        out.push(
+          runFirst(
+            `${install} -D ${typesPackageOf(pkg)}`,
+            `${pkg} ships no type declarations; DefinitelyTyped's ${typesPackageOf(pkg)} provides them.`,
+            0.85,
+            e,
+          ),
+        );
       } else {
         out.push(runFirst(`${install} ${pkg}`, `The package ${pkg} is not installed in this project.`, 0.85, e));
       }
@@ -79,7 +86,7 @@ const nodeMissingModule: Rule = {
   },
 };
 
-/** TS2304 for test-framework and Node globals: the types package is missing. */
+/** TS2304/TS258x for test-framework and Node globals: the types package is missing (the compiler often names it). */
 const missingGlobalTypes: Rule = {
   id: 'packages.missing-global-types',
   tools: ['tsc'],
@@ -89,10 +96,24 @@ const missingGlobalTypes: Rule = {
     for (const e of input.events) {
       if (e.category !== Category.nameNotFound && !/^TS25(?:80|81|82|91|92|93)$/.test(e.data?.code ?? '')) continue;
       const name = e.data?.name ?? /Cannot find name '([^']+)'/.exec(e.message)?.[1];
-      const pkg = name && (/^(?:describe|it|test|expect|beforeEach|afterEach|beforeAll|afterAll|jest)$/.test(name) ? '@types/jest' : /^(?:require|process|Buffer|__dirname|__filename|module|global)$/.test(name) ? '@types/node' : undefined);
-      if (!pkg || seen.has(pkg)) continue;
-      seen.add(pkg);
-      out.push(runFirst(`${nodeInstaller(input)} -D ${pkg}`, `\`${name}\` is declared by ${pkg}, which is not installed.`, 0.8, e));
+      // The compiler's own advice first ("Try `npm i --save-dev @types/jest` or `npm i --save-dev @types/mocha`").
+      const named = [...e.message.matchAll(/`npm i(?:nstall)? (?:--save-dev|-D) (@types\/[\w.-]+)`/g)].map((m) => m[1]);
+      const guessed =
+        name &&
+        (/^(?:describe|it|test|expect|beforeEach|afterEach|beforeAll|afterAll|jest)$/.test(name)
+          ? '@types/jest'
+          : /^(?:require|process|Buffer|__dirname|__filename|module|global|exports)$/.test(name)
+            ? '@types/node'
+            : undefined);
+      const packages = named.length ? named : guessed ? [guessed] : [];
+      packages.forEach((pkg, i) => {
+        if (seen.has(pkg)) return;
+        seen.add(pkg);
+        const why = named.length
+          ? `\`${name}\` is declared by ${pkg}, which is not installed; the compiler suggests it.`
+          : `\`${name}\` is declared by ${pkg}, which is not installed.`;
+        out.push(runFirst(`${nodeInstaller(input)} -D ${pkg}`, why, 0.8 - i * 0.1, e));
+      });
     }
     return out;
   },
@@ -107,9 +128,24 @@ const npmMissingScript: Rule = {
     const scripts = input.env.packageScripts() ?? [];
     const typed = e.data.script;
     const close = closeMatches(typed, scripts, 3, 0.4);
-    if (close.length === 0) return [advice(`Run \`${input.program || 'npm'} run\` to list the scripts in package.json`, `package.json has no script named ${typed}.`, 0.4, e)];
+    if (close.length === 0)
+      return [
+        advice(
+          `Run \`${input.program || 'npm'} run\` to list the scripts in package.json`,
+          `package.json has no script named ${typed}.`,
+          0.4,
+          e,
+        ),
+      ];
     const index = input.line.plain.lastIndexOf(typed);
-    return close.map((s, i) => ({ ...replace(index >= 0 ? replaceWord(input.line, index, s) : `npm run ${s}`, `package.json has no script ${typed}; ${s} is the closest one.`, 0.9 - i * 0.1), event: e }));
+    return close.map((s, i) => ({
+      ...replace(
+        index >= 0 ? replaceWord(input.line, index, s) : `npm run ${s}`,
+        `package.json has no script ${typed}; ${s} is the closest one.`,
+        0.9 - i * 0.1,
+      ),
+      event: e,
+    }));
   },
 };
 
@@ -119,7 +155,14 @@ const npmRegistry404: Rule = {
   propose(input) {
     return input.events
       .filter((e) => e.category === Category.packageNotFound)
-      .map((e) => advice(`Check the package name \`${e.data?.package ?? ''}\` (typo, missing scope, or a private registry that needs login)`, 'The registry has no package by that name.', 0.5, e));
+      .map((e) =>
+        advice(
+          `Check the package name \`${e.data?.package ?? ''}\` (typo, missing scope, or a private registry that needs login)`,
+          'The registry has no package by that name.',
+          0.5,
+          e,
+        ),
+      );
   },
 };
 
@@ -129,7 +172,31 @@ const npmEresolve: Rule = {
   propose(input) {
     const e = input.events.find((ev) => ev.data?.code === 'ERESOLVE');
     if (!e || !/^npm (?:i|install|ci|add)\b/.test(input.command)) return [];
-    return [{ ...replace(`${input.command} --legacy-peer-deps`, 'Peer dependency ranges conflict; install with npm 6 peer semantics and review the warnings.', 0.6), event: e }];
+    const out: Proposal[] = [
+      {
+        ...replace(
+          `${input.command} --legacy-peer-deps`,
+          'Peer dependency ranges conflict; install with npm 6 peer semantics and review the warnings.',
+          0.6,
+        ),
+        event: e,
+      },
+    ];
+    // "Could not resolve dependency: peer host-b@"^2.0.0" from plugin-a@1.0.0": install the version the peer wants.
+    const peer = /Could not resolve dependency:\s*\n(?:npm (?:error|ERR!|warn) )?peer (\S+?)@"([^"]+)" from (\S+)/.exec(
+      input.output,
+    );
+    if (peer && /^npm (?:i|install|add)\b/.test(input.command)) {
+      out.push({
+        ...runFirst(
+          `npm install ${peer[1]}@"${peer[2]}"`,
+          `${peer[3]} needs ${peer[1]} ${peer[2]}; installing that version resolves the conflict if the project works with it.`,
+          0.55,
+          e,
+        ),
+      });
+    }
+    return out;
   },
 };
 
@@ -153,9 +220,25 @@ const pythonMissingModule: Rule = {
       const pkg = PYTHON_PACKAGES[top] ?? top;
       const pip = input.env.exists('.venv/bin/pip') ? '.venv/bin/pip' : 'pip';
       if (input.env.exists('.venv') && !/\.venv|VIRTUAL_ENV/.test(input.command)) {
-        out.push(advice('Activate the project environment first: `. .venv/bin/activate`', `A virtual environment exists in .venv but is not active, so ${top} may be installed there.`, 0.6, e));
+        out.push(
+          advice(
+            'Activate the project environment first: `. .venv/bin/activate`',
+            `A virtual environment exists in .venv but is not active, so ${top} may be installed there.`,
+            0.6,
+            e,
+          ),
+        );
       }
-      out.push(runFirst(`${pip} install ${pkg}`, PYTHON_PACKAGES[top] ? `\`import ${top}\` is provided by the PyPI package ${pkg}.` : `The Python module ${top} is not installed.`, 0.8, e));
+      out.push(
+        runFirst(
+          `${pip} install ${pkg}`,
+          PYTHON_PACKAGES[top]
+            ? `\`import ${top}\` is provided by the PyPI package ${pkg}.`
+            : `The Python module ${top} is not installed.`,
+          0.8,
+          e,
+        ),
+      );
     }
     return out;
   },
@@ -167,8 +250,24 @@ const pipProblems: Rule = {
   propose(input) {
     const out: Proposal[] = [];
     for (const e of input.events) {
-      if (e.category === Category.packageNotFound) out.push(advice(`Check the name \`${e.data?.package}\` on pypi.org, your Python version, and your index URL or network`, 'pip found no distribution of that name for this Python.', 0.5, e));
-      if (e.data?.kind === 'externally-managed') out.push(runFirst('python3 -m venv .venv && . .venv/bin/activate', 'This Python is managed by the system; install packages into a virtual environment.', 0.7, e));
+      if (e.category === Category.packageNotFound)
+        out.push(
+          advice(
+            `Check the name \`${e.data?.package}\` on pypi.org, your Python version, and your index URL or network`,
+            'pip found no distribution of that name for this Python.',
+            0.5,
+            e,
+          ),
+        );
+      if (e.data?.kind === 'externally-managed')
+        out.push(
+          runFirst(
+            'python3 -m venv .venv && . .venv/bin/activate',
+            'This Python is managed by the system; install packages into a virtual environment.',
+            0.7,
+            e,
+          ),
+        );
     }
     return out;
   },
@@ -179,8 +278,20 @@ const cargoAdd: Rule = {
   tools: ['rust'],
   propose(input) {
     return input.events
-      .filter((e) => e.category === Category.moduleNotFound && e.data?.module && !['crate', 'self', 'super', 'std', 'core', 'alloc'].includes(e.data.module))
-      .map((e) => runFirst(e.data?.suggestion ?? `cargo add ${e.data!.module}`, `The crate ${e.data!.module} is not a dependency in Cargo.toml.`, 0.85, e));
+      .filter(
+        (e) =>
+          e.category === Category.moduleNotFound &&
+          e.data?.module &&
+          !['crate', 'self', 'super', 'std', 'core', 'alloc'].includes(e.data.module),
+      )
+      .map((e) =>
+        runFirst(
+          e.data?.suggestion ?? `cargo add ${e.data!.module}`,
+          `The crate ${e.data!.module} is not a dependency in Cargo.toml.`,
+          0.85,
+          e,
+        ),
+      );
   },
 };
 
@@ -191,8 +302,13 @@ const goModules: Rule = {
     const out: Proposal[] = [];
     for (const e of input.events) {
       if (e.category !== Category.moduleNotFound || !e.data?.package) continue;
-      if (e.data.kind === 'go.sum') out.push(runFirst('go mod tidy', 'go.sum lacks an entry; `go mod tidy` records it.', 0.85, e));
-      else out.push(runFirst(`go get ${e.data.package}`, `No module in go.mod provides ${e.data.package}.`, 0.8, e), runFirst('go mod tidy', 'Adds missing and removes unused module requirements.', 0.7, e));
+      if (e.data.kind === 'go.sum')
+        out.push(runFirst('go mod tidy', 'go.sum lacks an entry; `go mod tidy` records it.', 0.85, e));
+      else
+        out.push(
+          runFirst(`go get ${e.data.package}`, `No module in go.mod provides ${e.data.package}.`, 0.8, e),
+          runFirst('go mod tidy', 'Adds missing and removes unused module requirements.', 0.7, e),
+        );
     }
     return out;
   },
@@ -205,7 +321,13 @@ const pacmanOperation: Rule = {
     const i = input.line.plain.findIndex((w) => /^-[dfqrstuv]\w*$/.test(w));
     if (i < 0 || (input.output && !/invalid option/.test(input.output))) return [];
     const word = input.line.plain[i];
-    return [replace(replaceWord(input.line, i, `-${word[1].toUpperCase()}${word.slice(2)}`), `pacman operations are upper-case (\`-${word[1].toUpperCase()}\`).`, 0.85)];
+    return [
+      replace(
+        replaceWord(input.line, i, `-${word[1].toUpperCase()}${word.slice(2)}`),
+        `pacman operations are upper-case (\`-${word[1].toUpperCase()}\`).`,
+        0.85,
+      ),
+    ];
   },
 };
 
@@ -219,7 +341,13 @@ const chocoInstall: Rule = {
     if (start < 0) return [];
     const i = plain.findIndex((w, k) => k >= start && !w.startsWith('-') && !w.startsWith('/') && !w.includes('='));
     if (i < 0 || plain[i].endsWith('.install')) return [];
-    return [replace(replaceWord(input.line, i, `${input.line.words[i]}.install`), 'Chocolatey installers are packaged as `<name>.install`.', 0.7)];
+    return [
+      replace(
+        replaceWord(input.line, i, `${input.line.words[i]}.install`),
+        'Chocolatey installers are packaged as `<name>.install`.',
+        0.7,
+      ),
+    ];
   },
 };
 
@@ -229,7 +357,9 @@ const brewReinstall: Rule = {
   propose(input) {
     const i = input.line.plain.indexOf('install');
     if (i < 0 || !/is already installed and up-to-date/.test(input.output)) return [];
-    return [replace(replaceWord(input.line, i, 'reinstall'), 'It is already installed; `reinstall` installs it again.', 0.85)];
+    return [
+      replace(replaceWord(input.line, i, 'reinstall'), 'It is already installed; `reinstall` installs it again.', 0.85),
+    ];
   },
 };
 
@@ -238,7 +368,15 @@ const brewCaskDependency: Rule = {
   programs: ['brew'],
   propose(input) {
     const m = /You can install with Homebrew-Cask:\s*\n\s+(brew (?:cask )?install \S+)/.exec(input.output);
-    return m ? [replace(`${m[1]} && ${input.command}`, 'A requirement is missing; brew names the cask that provides it.', 0.85)] : [];
+    return m
+      ? [
+          replace(
+            `${m[1]} && ${input.command}`,
+            'A requirement is missing; brew names the cask that provides it.',
+            0.85,
+          ),
+        ]
+      : [];
   },
 };
 
@@ -246,12 +384,29 @@ const pipInstallUser: Rule = {
   id: 'packages.pip-permission',
   programs: ['pip', 'pip3'],
   propose(input) {
-    if (input.output.trim() && !/Permission denied|Could not install packages due to an (?:OSError|EnvironmentError)/.test(input.output)) return [];
+    if (
+      input.output.trim() &&
+      !/Permission denied|Could not install packages due to an (?:OSError|EnvironmentError)/.test(input.output)
+    )
+      return [];
     const i = input.line.plain.indexOf('install');
     if (i < 0) return [];
     const confidence = input.output.trim() ? 0.7 : 0.35;
-    if (!input.line.plain.includes('--user')) return [replace(joinWords([...input.line.words.slice(0, i + 1), '--user', ...input.line.words.slice(i + 1)]), 'No permission to write to the system site-packages; install for your user.', confidence)];
-    return [replace(`sudo ${joinWords(input.line.words.filter((w) => w !== '--user'))}`, 'Installing system-wide needs root; prefer a virtual environment.', confidence - 0.1)];
+    if (!input.line.plain.includes('--user'))
+      return [
+        replace(
+          joinWords([...input.line.words.slice(0, i + 1), '--user', ...input.line.words.slice(i + 1)]),
+          'No permission to write to the system site-packages; install for your user.',
+          confidence,
+        ),
+      ];
+    return [
+      replace(
+        `sudo ${joinWords(input.line.words.filter((w) => w !== '--user'))}`,
+        'Installing system-wide needs root; prefer a virtual environment.',
+        confidence - 0.1,
+      ),
+    ];
   },
 };
 

@@ -14,6 +14,10 @@ export interface RuleEnvironment {
   /** `scripts` of the nearest package.json, when there is one. */
   packageScripts(): string[] | undefined;
   platform: NodeJS.Platform;
+  /** Running as root (then installing system packages needs no sudo); undefined = unknown, assume not. */
+  isRoot?: boolean;
+  /** A file's text (relative to the working directory), when it can be read. */
+  readFile?(path: string): string | undefined;
 }
 
 export interface RuleInput {
@@ -51,6 +55,25 @@ export interface Rule {
   propose(input: RuleInput): Proposal[];
 }
 
-export const replace = (command: string, why: string, confidence = 0.8): Proposal => ({ kind: 'replace', command, description: `Run \`${command}\` instead`, why, confidence });
-export const runFirst = (command: string, why: string, confidence = 0.7, event?: ErrorEvent): Proposal => ({ kind: 'command', command, description: `Run \`${command}\``, why, confidence, event });
-export const advice = (description: string, why: string, confidence = 0.5, event?: ErrorEvent): Proposal => ({ kind: 'advice', description, why, confidence, event });
+export const replace = (command: string, why: string, confidence = 0.8): Proposal => ({
+  kind: 'replace',
+  command,
+  description: `Run \`${command}\` instead`,
+  why,
+  confidence,
+});
+export const runFirst = (command: string, why: string, confidence = 0.7, event?: ErrorEvent): Proposal => ({
+  kind: 'command',
+  command,
+  description: `Run \`${command}\``,
+  why,
+  confidence,
+  event,
+});
+export const advice = (description: string, why: string, confidence = 0.5, event?: ErrorEvent): Proposal => ({
+  kind: 'advice',
+  description,
+  why,
+  confidence,
+  event,
+});
