@@ -31,6 +31,11 @@ export const applicationSchema = z.object({
   output: z.string().optional(),
   /** Applied by Heal itself (auto-apply), not on the user's request. */
   auto: z.boolean().optional(),
+  /**
+   * What each backed-up path held right after the change (see backup.fileState: `sha256:…`, `link:…`, `dir`, or
+   * null when absent), so a revert can tell the user's later edits from Heal's own.
+   */
+  after: z.record(z.string(), z.string().nullable()).optional(),
 });
 export type Application = z.infer<typeof applicationSchema>;
 
@@ -41,7 +46,9 @@ export function saveApplication(data: StoreData, app: Application): void {
   all[app.id] = app;
   const ids = Object.keys(all);
   if (ids.length > MAX_APPLICATIONS) {
-    const finished = ids.filter((id) => !isInFlight(all[id])).sort((a, b) => (all[a].startedAt < all[b].startedAt ? -1 : 1));
+    const finished = ids
+      .filter((id) => !isInFlight(all[id]))
+      .sort((a, b) => (all[a].startedAt < all[b].startedAt ? -1 : 1));
     for (const id of finished.slice(0, ids.length - MAX_APPLICATIONS)) delete all[id];
   }
   applications.set(data, all);

@@ -1,10 +1,10 @@
 // Backups taken before every apply: each file's content and mode (or its absence), with a manifest written last,
 // so a manifest on disk always describes a complete backup.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { replaceFileAtomic, syncPath } from './atomicFile';
+import { replaceFileAtomic, replaceSymlinkAtomic, resolveLinks, syncPath } from './atomicFile';
 
 export const MANIFEST = 'manifest.json';
 
@@ -16,6 +16,8 @@ const entrySchema = z.object({
   sha256: z.string().optional(),
   /** File name of the saved copy inside the backup folder. */
   blob: z.string().optional(),
+  /** The path was a symbolic link to this (its target is backed up as an entry of its own). */
+  symlink: z.string().optional(),
 });
 export const manifestSchema = z.object({ id: z.string(), createdAt: z.string(), entries: z.array(entrySchema) });
 export type BackupManifest = z.infer<typeof manifestSchema>;
@@ -40,20 +42,62 @@ export interface KnownContent {
   mode: number;
 }
 
-/** Copies `files` (absolute paths, or contents taken earlier) into `<backupsDir>/<applyId>/`; the manifest last. */
-export async function createBackup(backupsDir: string, applyId: string, files: Array<string | KnownContent>, at = new Date().toISOString()): Promise<BackupManifest> {
+/**
+ * What is at `file` now, to tell later whether it changed: `sha256:<hex>` for a file, `link:<target>` for a
+ * symbolic link, `dir` for a folder, null when nothing is there.
+ */
+export async function fileState(file: string): Promise<string | null> {
+  const info = await lstat(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+    throw e;
+  });
+  if (!info) return null;
+  if (info.isSymbolicLink()) return `link:${await readlink(file)}`;
+  if (info.isDirectory()) return 'dir';
+  return `sha256:${sha256Hex(await readFile(file))}`;
+}
+
+/**
+ * Copies `files` (absolute paths, or contents taken earlier) into `<backupsDir>/<applyId>/`; the manifest last.
+ * A symbolic link is recorded as a link, and the file it points at is backed up too. Folders are left out.
+ */
+export async function createBackup(
+  backupsDir: string,
+  applyId: string,
+  files: Array<string | KnownContent>,
+  at = new Date().toISOString(),
+): Promise<BackupManifest> {
   const dir = backupFolder(backupsDir, applyId);
   await mkdir(dir, { recursive: true });
   const entries: BackupEntry[] = [];
-  const unique = [...new Map(files.map((f) => [typeof f === 'string' ? f : f.path, f])).values()];
-  for (const [i, item] of unique.entries()) {
+  const unique = new Map(files.map((f) => [typeof f === 'string' ? f : f.path, f]));
+  for (const item of [...unique.values()]) {
+    if (typeof item !== 'string') continue;
+    const info = await lstat(item).catch(() => undefined);
+    if (!info?.isSymbolicLink()) continue;
+    const target = await resolveLinks(item).catch(() => undefined);
+    if (target && !unique.has(target)) unique.set(target, target);
+  }
+  for (const [i, item] of [...unique.values()].entries()) {
     const file = typeof item === 'string' ? item : item.path;
+    if (typeof item === 'string') {
+      const info = await lstat(file).catch(() => undefined);
+      if (info?.isDirectory()) continue;
+      if (info?.isSymbolicLink()) {
+        entries.push({ path: file, existed: true, symlink: await readlink(file) });
+        continue;
+      }
+    }
     let content: Buffer;
     let mode: number;
     try {
-      [content, mode] = typeof item === 'string' ? await Promise.all([readFile(file), stat(file).then((s) => s.mode & 0o7777)]) : [item.content, item.mode];
+      [content, mode] =
+        typeof item === 'string'
+          ? await Promise.all([readFile(file), stat(file).then((s) => s.mode & 0o7777)])
+          : [item.content, item.mode];
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      // Nothing there (ENOTDIR: a parent is a file): a file the apply creates is removed on restore.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') {
         entries.push({ path: file, existed: false });
         continue;
       }
@@ -80,29 +124,47 @@ export async function readBackup(backupsDir: string, applyId: string): Promise<B
     throw new BackupError(`The backup manifest ${file} is unreadable: ${(e as Error).message}`);
   }
   const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) throw new BackupError(`The backup manifest ${file} is invalid: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new BackupError(`The backup manifest ${file} is invalid: ${parsed.error.issues[0]?.message}`);
   for (const entry of parsed.data.entries) {
-    if (!entry.existed) continue;
-    const content = await readFile(path.join(backupFolder(backupsDir, applyId), entry.blob ?? '')).catch(() => undefined);
-    if (!content || sha256Hex(content) !== entry.sha256) throw new BackupError(`The backup of apply ${applyId} is damaged: the copy of ${entry.path} is missing or changed. Nothing was restored.`);
+    if (!entry.existed || entry.symlink !== undefined) continue;
+    const content = await readFile(path.join(backupFolder(backupsDir, applyId), entry.blob ?? '')).catch(
+      () => undefined,
+    );
+    if (!content || sha256Hex(content) !== entry.sha256)
+      throw new BackupError(
+        `The backup of apply ${applyId} is damaged: the copy of ${entry.path} is missing or changed. Nothing was restored.`,
+      );
   }
   return parsed.data;
 }
 
 /** Puts every file (or only those in `only`) back exactly, content and mode; files that did not exist before are removed. */
-export async function restoreBackup(backupsDir: string, manifest: BackupManifest, only?: ReadonlySet<string>): Promise<void> {
+export async function restoreBackup(
+  backupsDir: string,
+  manifest: BackupManifest,
+  only?: ReadonlySet<string>,
+): Promise<void> {
   const dir = backupFolder(backupsDir, manifest.id);
   for (const entry of manifest.entries) {
     if (only && !only.has(entry.path)) continue;
     if (!entry.existed) {
-      await unlink(entry.path).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-      });
+      const now = await lstat(entry.path).catch(() => undefined);
+      // A folder made since is removed only when empty: Heal never deletes what it did not back up.
+      if (now?.isDirectory()) await rmdir(entry.path).catch(() => undefined);
+      else if (now) await unlink(entry.path);
+      continue;
+    }
+    if (entry.symlink !== undefined) {
+      const now = await readlink(entry.path).catch(() => undefined);
+      if (now !== entry.symlink) await replaceSymlinkAtomic(entry.path, entry.symlink);
       continue;
     }
     const content = await readFile(path.join(dir, entry.blob!));
-    await replaceFileAtomic(entry.path, content, entry.mode ?? 0o644);
-    if (sha256Hex(await readFile(entry.path)) !== entry.sha256) throw new BackupError(`Restoring ${entry.path} did not give back the original content.`);
+    // The path was a file: it becomes that file again, even if a link was put there since.
+    await replaceFileAtomic(entry.path, content, entry.mode ?? 0o644, { followLinks: false });
+    if (sha256Hex(await readFile(entry.path)) !== entry.sha256)
+      throw new BackupError(`Restoring ${entry.path} did not give back the original content.`);
   }
 }
 

@@ -45,11 +45,34 @@ export function withBaseHashes(suggestion: Suggestion, cwd: string): Suggestion 
   return { ...suggestion, fix: { ...suggestion.fix, edits } };
 }
 
-/** Remembers suggestions (bounded, newest kept). */
-export function recordProposals(data: StoreData, suggestions: Suggestion[], context: { commandLine?: string; cwd: string }, at = new Date().toISOString()): void {
+/**
+ * Remembers suggestions (bounded, newest kept). A fix proposed again without a command line (`heal suggest` on
+ * pasted output) keeps the failed command and folder an earlier `heal run` stored for it: verification re-runs it.
+ */
+export function recordProposals(
+  data: StoreData,
+  suggestions: Suggestion[],
+  context: { commandLine?: string; cwd: string },
+  at = new Date().toISOString(),
+): void {
   const all = proposals.get(data);
   for (const s of suggestions) {
-    all[s.fix.id] = { fix: s.fix, fingerprint: s.fingerprint, tier: s.tier, confidence: s.confidence, safety: s.safety, why: s.why, provenance: s.provenance, commandLine: context.commandLine, cwd: context.cwd, createdAt: at };
+    const earlier = all[s.fix.id];
+    const where =
+      !context.commandLine && earlier?.commandLine
+        ? { commandLine: earlier.commandLine, cwd: earlier.cwd }
+        : { commandLine: context.commandLine, cwd: context.cwd };
+    all[s.fix.id] = {
+      fix: s.fix,
+      fingerprint: s.fingerprint,
+      tier: s.tier,
+      confidence: s.confidence,
+      safety: s.safety,
+      why: s.why,
+      provenance: s.provenance,
+      ...where,
+      createdAt: at,
+    };
   }
   const ids = Object.keys(all);
   if (ids.length > MAX_PROPOSALS) {

@@ -2,10 +2,27 @@
 import { z } from 'zod';
 import { fixSchema } from '../fix';
 import { patternSchema, type Pattern, type StoreData } from '../store/schema';
+import { defineSection } from '../store/section';
 
 export const EXCHANGE_VERSION = 1;
 
-const exportedPatternSchema = patternSchema.pick({ fingerprint: true, coarseFingerprint: true, tool: true, category: true, message: true, examples: true, counts: true, confidence: true, quarantined: true, ignored: true, firstSeen: true, lastSeen: true, lastOutcome: true }).extend({ fixes: z.array(fixSchema) });
+const exportedPatternSchema = patternSchema
+  .pick({
+    fingerprint: true,
+    coarseFingerprint: true,
+    tool: true,
+    category: true,
+    message: true,
+    examples: true,
+    counts: true,
+    confidence: true,
+    quarantined: true,
+    ignored: true,
+    firstSeen: true,
+    lastSeen: true,
+    lastOutcome: true,
+  })
+  .extend({ fixes: z.array(fixSchema) });
 export type ExportedPattern = z.infer<typeof exportedPatternSchema>;
 
 export const exchangeSchema = z
@@ -19,7 +36,11 @@ export const exchangeSchema = z
 export type Exchange = z.infer<typeof exchangeSchema>;
 
 /** The export document; `scrub` is applied to every free-text field and to the fixes. */
-export function exportPatterns(data: StoreData, scrub: (text: string) => string, at = new Date().toISOString()): Exchange {
+export function exportPatterns(
+  data: StoreData,
+  scrub: (text: string) => string,
+  at = new Date().toISOString(),
+): Exchange {
   const patterns = Object.values(data.patterns).map((p): ExportedPattern => ({
     fingerprint: p.fingerprint,
     coarseFingerprint: p.coarseFingerprint,
@@ -48,7 +69,9 @@ export function parseExchange(raw: unknown, source: string): Exchange {
   const parsed = exchangeSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ImportError(`${source} is not a Heal export: ${issue.path.join('.') || 'document'}: ${issue.message}. Nothing was imported.`);
+    throw new ImportError(
+      `${source} is not a Heal export: ${issue.path.join('.') || 'document'}: ${issue.message}. Nothing was imported.`,
+    );
   }
   return parsed.data;
 }
@@ -58,21 +81,81 @@ export interface ImportSummary {
   merged: number;
 }
 
-/** New patterns are added; known ones gain the imported fixes (local counts and flags are kept). */
-export function importPatterns(data: StoreData, doc: Exchange): ImportSummary {
+/**
+ * What an import brought in, per fingerprint: the fixes not yet verified here, and the stats the export claimed.
+ * Imported knowledge is never trusted on its word: its fixes are not applied automatically until one of them was
+ * verified by re-running in this workspace, and the claimed counts are kept for display only.
+ */
+export const importedKnowledge = defineSection(
+  'importedKnowledge',
+  z.record(
+    z.string(),
+    z.object({
+      importedAt: z.string(),
+      /** Fix ids that came from an import and were not verified here since. */
+      unverifiedFixIds: z.array(z.string()),
+      /** The counts and confidence the exported file claimed. */
+      claimed: z.object({ counts: patternSchema.shape.counts, confidence: z.number() }).optional(),
+    }),
+  ),
+  () => ({}),
+);
+
+/** Whether a fix came from `heal import` and has not been verified by a re-run here since. */
+export function isUnverifiedImport(data: StoreData, fixId: string): boolean {
+  return Object.values(importedKnowledge.get(data)).some((k) => k.unverifiedFixIds.includes(fixId));
+}
+
+/** A fix verified here is local knowledge from now on. */
+export function markVerifiedHere(data: StoreData, fixId: string): void {
+  const all = importedKnowledge.get(data);
+  if (!Object.values(all).some((k) => k.unverifiedFixIds.includes(fixId))) return;
+  for (const k of Object.values(all)) k.unverifiedFixIds = k.unverifiedFixIds.filter((id) => id !== fixId);
+  importedKnowledge.set(data, all);
+}
+
+/**
+ * New patterns are added with no local outcomes (fixed/failed 0, confidence 0: the file's claims are kept aside
+ * in `importedKnowledge`); known ones gain the imported fixes (local counts and flags are kept). Every imported
+ * fix is marked unverified, so auto-apply leaves it alone until it was verified here.
+ */
+export function importPatterns(data: StoreData, doc: Exchange, at = new Date().toISOString()): ImportSummary {
   let added = 0;
   let merged = 0;
+  const knowledge = importedKnowledge.get(data);
   for (const p of doc.patterns) {
     const local = data.patterns[p.fingerprint];
+    const entry = knowledge[p.fingerprint] ?? { importedAt: at, unverifiedFixIds: [] };
+    const imported: string[] = [];
     if (!local) {
-      const pattern: Pattern = { ...p, history: [], daily: {}, commands: [], examples: p.examples.slice(0, 5) };
+      const { lastOutcome: _claimedOutcome, ...rest } = p;
+      const pattern: Pattern = {
+        ...rest,
+        counts: { seen: p.counts.seen, fixed: 0, failed: 0 },
+        confidence: 0,
+        history: [],
+        daily: {},
+        commands: [],
+        examples: p.examples.slice(0, 5),
+      };
       data.patterns[p.fingerprint] = pattern;
+      imported.push(...pattern.fixes.map((f) => f.id));
+      entry.claimed = { counts: p.counts, confidence: p.confidence };
       added++;
-      continue;
+    } else {
+      for (const fix of p.fixes) {
+        if (local.fixes.some((f) => f.id === fix.id)) continue;
+        local.fixes.push(fix);
+        imported.push(fix.id);
+      }
+      local.fixes = local.fixes.slice(0, 5);
+      merged++;
     }
-    for (const fix of p.fixes) if (!local.fixes.some((f) => f.id === fix.id)) local.fixes.push(fix);
-    local.fixes = local.fixes.slice(0, 5);
-    merged++;
+    if (imported.length === 0 && !knowledge[p.fingerprint]) continue;
+    entry.importedAt = at;
+    entry.unverifiedFixIds = [...new Set([...entry.unverifiedFixIds, ...imported])];
+    knowledge[p.fingerprint] = entry;
   }
+  importedKnowledge.set(data, knowledge);
   return { added, merged };
 }

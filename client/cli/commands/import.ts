@@ -22,7 +22,10 @@ export function register(program: Command, env: CliEnv): void {
       try {
         raw = parse(text); // YAML is a superset of JSON.
       } catch (e) {
-        throw new CliError(`heal import: ${file} is neither YAML nor JSON (${(e as Error).message.split('\n')[0]}). Nothing was imported.`, ExitCode.findings);
+        throw new CliError(
+          `heal import: ${file} is neither YAML nor JSON (${(e as Error).message.split('\n')[0]}). Nothing was imported.`,
+          ExitCode.findings,
+        );
       }
       let summary;
       try {
@@ -33,6 +36,15 @@ export function register(program: Command, env: CliEnv): void {
         throw e;
       }
       if (out.json) out.printJson(summary);
-      else out.line(`Imported ${summary.added} new pattern${summary.added === 1 ? '' : 's'}; added fixes to ${summary.merged} known one${summary.merged === 1 ? '' : 's'}.`);
+      else {
+        out.line(
+          `Imported ${summary.added} new pattern${summary.added === 1 ? '' : 's'}; added fixes to ${summary.merged} known one${summary.merged === 1 ? '' : 's'}.`,
+        );
+        out.line(
+          out.dim(
+            'Imported fixes start with no local track record: they are suggested, but never applied automatically until one was verified here (heal apply <fix-id>).',
+          ),
+        );
+      }
     });
 }

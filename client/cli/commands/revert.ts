@@ -9,13 +9,19 @@ export function register(program: Command, env: CliEnv): void {
     .command('revert')
     .description('undo an apply: put every file it changed back exactly as it was (content and mode)')
     .argument('<apply-id>', 'the apply id shown by heal apply / heal status')
-    .action(async (id: string) => {
+    .option('--force', 'revert even files changed since the apply (those later changes are lost)')
+    .action(async (id: string, flags: { force?: boolean }) => {
       const out = env.output();
       let app;
       try {
-        app = await revertApplication(env.store(), id);
+        app = await revertApplication(env.store(), id, undefined, { force: flags.force });
       } catch (e) {
-        if (e instanceof RevertError) throw new CliError(`heal revert: ${e.message}`, ExitCode.findings);
+        // An unknown id is bad usage, like heal apply's; the other refusals say why (changed since, running…).
+        if (e instanceof RevertError)
+          throw new CliError(
+            `heal revert: ${e.message}`,
+            e.code === 'unknown-apply' ? ExitCode.usage : ExitCode.refused,
+          );
         if (e instanceof BackupError) throw new CliError(`heal revert: ${e.message}`, ExitCode.store);
         throw e;
       }
