@@ -1,6 +1,7 @@
 // Exchanging learned knowledge: patterns with their fixes and outcome stats, as a validated, portable document.
 import { z } from 'zod';
 import { fixSchema } from '../fix';
+import { scrubOutgoing } from '../scrub';
 import { patternSchema, type Pattern, type StoreData } from '../store/schema';
 import { defineSection } from '../store/section';
 
@@ -35,10 +36,13 @@ export const exchangeSchema = z
   .strict();
 export type Exchange = z.infer<typeof exchangeSchema>;
 
-/** The export document; `scrub` is applied to every free-text field and to the fixes. */
+/**
+ * The export document; `scrub` (by default the scrubber for what leaves the machine: secrets, personal data, IP
+ * addresses, host names) is applied to every free-text field and to the fixes.
+ */
 export function exportPatterns(
   data: StoreData,
-  scrub: (text: string) => string,
+  scrub: (text: string) => string = scrubOutgoing,
   at = new Date().toISOString(),
 ): Exchange {
   const patterns = Object.values(data.patterns).map((p): ExportedPattern => ({

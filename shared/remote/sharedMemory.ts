@@ -7,7 +7,7 @@ import type { ErrorEvent } from '../detect/detector';
 import type { Fix } from '../fix';
 import type { LocalStore } from '../store/localStore';
 import type { StoreData } from '../store/schema';
-import { scrub } from '../scrub';
+import { scrubOutgoing } from '../scrub';
 import { cachedPatterns, needsWarming, warmCache } from './cacheWarming';
 import { CostMeter } from './costMeter';
 import { flushQueue, pendingWrites, queueOutcomes, queueRun, type FlushResult } from './offlineQueue';
@@ -32,9 +32,9 @@ export function portableFix(fix: Fix, workspaceRoot: string): Fix | undefined {
   const clean: Fix = {
     id: fix.id,
     kind: fix.kind,
-    description: scrub(fix.description),
-    ...(fix.command !== undefined ? { command: scrub(fix.command) } : {}),
-    ...(edits ? { edits: edits.map((e) => ({ ...e, newText: scrub(e.newText) })) } : {}),
+    description: scrubOutgoing(fix.description),
+    ...(fix.command !== undefined ? { command: scrubOutgoing(fix.command) } : {}),
+    ...(edits ? { edits: edits.map((e) => ({ ...e, newText: scrubOutgoing(e.newText) })) } : {}),
   };
   return clean;
 }
@@ -71,7 +71,7 @@ export class SharedMemory {
     return settings ? SharedMemory.open(store, settings, workspaceRoot) : undefined;
   }
 
-  readonly scrub = (text: string): string => scrub(text);
+  readonly scrub = (text: string): string => scrubOutgoing(text);
 
   /** Call inside the store update that records the run, so the run and its upload are written together. */
   queueRun(data: StoreData, events: ErrorEvent[], at: string, background = false): void {

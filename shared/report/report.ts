@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { scrub } from '../scrub';
+import { scrubOutgoing } from '../scrub';
 import type { ConsentLevel, Contact } from './consent';
 
 export const failureKinds = ['detection', 'validation', 'apply', 'verify', 'timeout', 'crash'] as const;
@@ -36,7 +36,12 @@ export interface ReportInput {
 
 const EXCERPT_LINES = 40;
 
-export function buildReport(input: ReportInput, consent: ConsentLevel, contact: Contact, now = new Date()): DiagnosticReport {
+export function buildReport(
+  input: ReportInput,
+  consent: ConsentLevel,
+  contact: Contact,
+  now = new Date(),
+): DiagnosticReport {
   const { kind, tool, category, fingerprint, message } = input.failure;
   const report: DiagnosticReport = {
     id: randomUUID(),
@@ -47,7 +52,7 @@ export function buildReport(input: ReportInput, consent: ConsentLevel, contact: 
     contact,
   };
   if (consent === 'minimal') return report;
-  report.failure.message = scrub(message);
+  report.failure.message = scrubOutgoing(message);
   // The command's name only: its arguments may name private things.
   if (input.commandLine) report.command = path.basename(input.commandLine.trim().split(/\s+/)[0] ?? '');
   if (consent === 'standard') return report;
@@ -55,7 +60,7 @@ export function buildReport(input: ReportInput, consent: ConsentLevel, contact: 
   report.platform = `${os.type()} ${os.release()} ${process.arch}`;
   report.shell = env.SHELL ? path.basename(env.SHELL) : undefined;
   report.remote = input.remote ? 'supabase' : 'embedded';
-  if (input.output) report.outputExcerpt = scrub(input.output.split('\n').slice(-EXCERPT_LINES).join('\n'));
+  if (input.output) report.outputExcerpt = scrubOutgoing(input.output.split('\n').slice(-EXCERPT_LINES).join('\n'));
   return report;
 }
 

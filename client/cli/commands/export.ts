@@ -4,24 +4,28 @@ import { stringify } from 'yaml';
 import { exportPatterns } from '../../../shared/learn/exchange';
 import type { CliEnv } from '../main';
 import { CliError } from '../output';
-import { scrub } from '../../../shared/scrub';
+import { scrubOutgoing } from '../../../shared/scrub';
 
-/** Replaces the home directory with `~` (the full scrubber replaces this once it exists). */
 export function register(program: Command, env: CliEnv): void {
   program
     .command('export')
-    .description('write the learned patterns, their fixes and outcome stats (secrets, home paths and e-mail addresses scrubbed)')
+    .description(
+      'write the learned patterns, their fixes and outcome stats (secrets, e-mail addresses, home-folder user names, IP addresses and host names scrubbed)',
+    )
     .option('--format <format>', 'yaml or json', 'yaml')
     .option('-o, --output <file>', 'write to a file instead of standard output')
     .action(async (flags: { format: string; output?: string }) => {
-      if (flags.format !== 'yaml' && flags.format !== 'json') throw new CliError(`heal export: --format must be yaml or json, not "${flags.format}"`);
-      const doc = exportPatterns(await env.store().read(), (text) => scrub(text));
+      if (flags.format !== 'yaml' && flags.format !== 'json')
+        throw new CliError(`heal export: --format must be yaml or json, not "${flags.format}"`);
+      const doc = exportPatterns(await env.store().read(), (text) => scrubOutgoing(text));
       const text = flags.format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : stringify(doc);
       if (!flags.output) {
         process.stdout.write(text);
         return;
       }
       await writeFile(flags.output, text);
-      env.output().line(`Exported ${doc.patterns.length} pattern${doc.patterns.length === 1 ? '' : 's'} to ${flags.output}.`);
+      env
+        .output()
+        .line(`Exported ${doc.patterns.length} pattern${doc.patterns.length === 1 ? '' : 's'} to ${flags.output}.`);
     });
 }

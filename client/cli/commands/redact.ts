@@ -9,8 +9,8 @@ const MAX_KEY_LINES = 200;
 export function register(program: Command, _env: CliEnv): void {
   program
     .command('redact')
-    .description('copy stdin to stdout with secrets, home paths and e-mail addresses masked (streaming)')
-    .option('--network', 'also mask IP addresses and host names')
+    .description('copy stdin to stdout with secrets, e-mail addresses and home-folder user names masked (streaming)')
+    .option('--network', 'also mask IP addresses and host names, as for everything that leaves the machine')
     .action(async (options: { network?: boolean }) => {
       const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
       let keyBlock: string[] | undefined;
