@@ -15,28 +15,29 @@ import { RemoteStore } from './remoteStore';
 import { remoteSettings, type RemoteSettings } from './settings';
 
 /**
- * A fix as a teammate can use it: edits name files relative to the workspace (an edit outside it is not
- * shared), without the local content hash, and every text scrubbed.
+ * A fix as a teammate can use it: edits name files relative to the workspace, without the local content hash.
+ * A fix whose command or new text the scrubber would change (a secret, a home path, a host) is not shared:
+ * masked, it would no longer do what it did here; nor is an edit outside the workspace.
  */
 export function portableFix(fix: Fix, workspaceRoot: string): Fix | undefined {
-  let edits = fix.edits;
-  if (edits) {
-    const relative: NonNullable<Fix['edits']> = [];
-    for (const e of edits) {
+  const unchanged = (text: string) => scrubOutgoing(text) === text;
+  if (fix.command !== undefined && !unchanged(fix.command)) return undefined;
+  let edits: Fix['edits'];
+  if (fix.edits) {
+    edits = [];
+    for (const e of fix.edits) {
       const rel = path.relative(workspaceRoot, path.resolve(workspaceRoot, e.file));
-      if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-      relative.push({ file: rel.split(path.sep).join('/'), range: e.range, newText: e.newText });
+      if (!rel || rel.startsWith('..') || path.isAbsolute(rel) || !unchanged(e.newText)) return undefined;
+      edits.push({ file: rel.split(path.sep).join('/'), range: e.range, newText: e.newText });
     }
-    edits = relative;
   }
-  const clean: Fix = {
+  return {
     id: fix.id,
     kind: fix.kind,
     description: scrubOutgoing(fix.description),
-    ...(fix.command !== undefined ? { command: scrubOutgoing(fix.command) } : {}),
-    ...(edits ? { edits: edits.map((e) => ({ ...e, newText: scrubOutgoing(e.newText) })) } : {}),
+    ...(fix.command !== undefined ? { command: fix.command } : {}),
+    ...(edits ? { edits } : {}),
   };
-  return clean;
 }
 
 export class SharedMemory {
@@ -80,7 +81,18 @@ export class SharedMemory {
 
   /** Queues outcomes learned since the last sync, then sends what is queued within the budget. */
   async sync(budgetMs = 5000): Promise<FlushResult> {
-    await this.store.update((data) => queueOutcomes(data, (fix) => portableFix(fix, this.workspaceRoot)));
+    // The outcome always counts; a fix that cannot travel as it is travels as its description.
+    await this.store.update((data) =>
+      queueOutcomes(
+        data,
+        (fix) =>
+          portableFix(fix, this.workspaceRoot) ?? {
+            id: fix.id,
+            kind: 'advice',
+            description: scrubOutgoing(fix.description),
+          },
+      ),
+    );
     try {
       return await flushQueue(this.store, this.remote, budgetMs);
     } finally {
