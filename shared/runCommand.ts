@@ -1,6 +1,7 @@
 // Runs a command as a child process, tees its output unchanged and scans it as it streams.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { Scan } from './detect/scanner';
 import type { ErrorEvent } from './detect/detector';
 
@@ -73,8 +74,17 @@ export function runCommand(argv: string[], options: RunOptions): Promise<RunResu
 
   return new Promise((resolve) => {
     const child = useShell
-      ? spawn(argv[0], { cwd: options.cwd, env: options.env ?? process.env, shell: true, stdio: ['inherit', 'pipe', 'pipe'] })
-      : spawn(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ['inherit', 'pipe', 'pipe'] });
+      ? spawn(argv[0], {
+          cwd: options.cwd,
+          env: options.env ?? process.env,
+          shell: true,
+          stdio: ['inherit', 'pipe', 'pipe'],
+        })
+      : spawn(argv[0], argv.slice(1), {
+          cwd: options.cwd,
+          env: options.env ?? process.env,
+          stdio: ['inherit', 'pipe', 'pipe'],
+        });
     const feeders = { out: new LineFeeder(scan), err: new LineFeeder(scan) };
     let timedOut = false;
     let spawnError: NodeJS.ErrnoException | undefined;
@@ -90,16 +100,31 @@ export function runCommand(argv: string[], options: RunOptions): Promise<RunResu
         }, options.timeoutMs)
       : undefined;
 
-    const wire = (stream: NodeJS.ReadableStream | null, sink: NodeJS.WritableStream | undefined, feeder: LineFeeder) => {
-      stream?.setEncoding('utf8');
-      stream?.on('data', (text: string) => {
-        sink?.write(text);
+    // The sinks get the child's bytes exactly as written (binary output, invalid UTF-8, partial characters);
+    // only a separate decoded copy, one decoder per stream so split characters join up, is captured and scanned.
+    const decoders = { out: new StringDecoder('utf8'), err: new StringDecoder('utf8') };
+    const wire = (
+      stream: NodeJS.ReadableStream | null,
+      sink: NodeJS.WritableStream | undefined,
+      feeder: LineFeeder,
+      decoder: StringDecoder,
+    ) => {
+      stream?.on('data', (chunk: Buffer) => {
+        sink?.write(chunk);
+        const text = decoder.write(chunk);
+        if (!text) return;
         capture(text);
         if (detect) feeder.push(text);
       });
     };
-    wire(child.stdout, options.stdout, feeders.out);
-    wire(child.stderr, options.stderr, feeders.err);
+    wire(child.stdout, options.stdout, feeders.out, decoders.out);
+    wire(child.stderr, options.stderr, feeders.err, decoders.err);
+    const drainDecoder = (decoder: StringDecoder, feeder: LineFeeder) => {
+      const rest = decoder.end();
+      if (!rest) return;
+      capture(rest);
+      if (detect) feeder.push(rest);
+    };
 
     child.on('error', (err: NodeJS.ErrnoException) => {
       spawnError = err;
@@ -107,12 +132,16 @@ export function runCommand(argv: string[], options: RunOptions): Promise<RunResu
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       for (const [s, h] of handlers) process.off(s, h);
+      drainDecoder(decoders.out, feeders.out);
+      drainDecoder(decoders.err, feeders.err);
       let exitCode = code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1);
       if (spawnError) {
         // Behave like a shell: 127 when the program does not exist, 126 when it cannot be executed.
         const notFound = spawnError.code === 'ENOENT';
         exitCode = notFound ? 127 : 126;
-        const message = notFound ? `heal: ${argv[0]}: command not found\n` : `heal: ${argv[0]}: ${spawnError.message}\n`;
+        const message = notFound
+          ? `heal: ${argv[0]}: command not found\n`
+          : `heal: ${argv[0]}: ${spawnError.message}\n`;
         options.stderr?.write(message);
         capture(message);
         if (detect) feeders.err.push(message);

@@ -14,6 +14,28 @@ export const ExitCode = {
   disabled: 5,
 } as const;
 
+/** What a shell reports for a Unix tool stopped by SIGPIPE (128 + 13), e.g. `yes | head -1` under `pipefail`. */
+export const BROKEN_PIPE_EXIT = 141;
+
+let brokenPipeHandled = false;
+
+/**
+ * `heal status | head -3`: once the reader has gone, writing to stdout (or stderr) fails with EPIPE. Like other Unix
+ * tools, Heal then stops quietly (exit 141) instead of dying with an unhandled 'error' stack trace. Other stream errors
+ * are thrown as before. Installed once, when the CLI's output module loads (and by the `heal` entry itself).
+ */
+export function exitQuietlyOnBrokenPipe(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  if (brokenPipeHandled) return;
+  brokenPipeHandled = true;
+  for (const stream of streams) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(BROKEN_PIPE_EXIT);
+    });
+  }
+}
+exitQuietlyOnBrokenPipe();
+
 export interface GlobalOptions {
   json?: boolean;
   quiet?: boolean;
@@ -74,5 +96,7 @@ export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header, ...rows] : rows;
   const widths: number[] = [];
   for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
-  return all.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n');
+  return all
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '))
+    .join('\n');
 }

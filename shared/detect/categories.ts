@@ -18,11 +18,13 @@ export const Category = {
   exception: 'exception', // data.exception (type name)
   commandNotFound: 'command-not-found', // data.command
   permissionDenied: 'permission-denied', // data.path
+  badInterpreter: 'bad-interpreter', // data.path (the script), data.interpreter when the shell names it, data.crlf = 'true' for a `#!…\r` line
   portInUse: 'port-in-use', // data.port
   noSpace: 'no-space', // data.kind = 'inotify' | 'disk'
   fileNotFound: 'file-not-found', // data.path
   missingScript: 'missing-script', // data.script
-  installFailed: 'install-failed',
+  installFailed: 'install-failed', // data.code, data.lockfile = 'outdated', data.offline = 'true'
+  peerDependency: 'peer-dependency', // data.package (the dependent), data.peer (name@range wanted), data.found
   packageNotFound: 'package-not-found', // data.package (registry 404 / no matching distribution)
   compileError: 'compile-error', // data.code (E0425, …)
   linkError: 'link-error', // data.symbol

@@ -7,11 +7,11 @@ import { jestDetector, mochaDetector, vitestDetector } from './detectors/testRun
 import { pytestDetector } from './detectors/pytest';
 import { pythonDetector } from './detectors/python';
 import { pipDetector } from './detectors/pip';
-import { npmDetector, pnpmYarnDetector } from './detectors/npm';
+import { npmDetector, pnpmDetector, yarnBerryDetector, yarnDetector } from './detectors/npm';
 import { cargoTestDetector, rustDetector } from './detectors/rust';
 import { goBuildDetector, goTestDetector } from './detectors/go';
 import { ccDetector } from './detectors/cc';
-import { javacDetector, mavenDetector } from './detectors/java';
+import { gradleDetector, javacDetector, mavenDetector } from './detectors/java';
 import { gitDetector } from './detectors/git';
 import { dockerDetector } from './detectors/docker';
 import { shellDetector } from './detectors/shell';
@@ -28,7 +28,9 @@ const DETECTORS: Detector[] = [
   pythonDetector,
   pipDetector,
   npmDetector,
-  pnpmYarnDetector,
+  pnpmDetector,
+  yarnDetector,
+  yarnBerryDetector,
   gitDetector,
   dockerDetector,
   shellDetector,
@@ -38,6 +40,7 @@ const DETECTORS: Detector[] = [
   goBuildDetector,
   javacDetector,
   mavenDetector,
+  gradleDetector,
   ccDetector,
   nodeDetector,
   genericDetector,

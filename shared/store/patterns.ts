@@ -3,8 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineSection } from './section';
 import { normalizeMessage } from '../fingerprint';
+import { scrub } from '../scrub';
 import type { ErrorEvent } from '../detect/detector';
-import { MAX_DAILY_DAYS, MAX_EXAMPLES, MAX_HISTORY, MAX_RUNS, type Pattern, type RunRecord, type StoreData } from './schema';
+import {
+  MAX_DAILY_DAYS,
+  MAX_EXAMPLES,
+  MAX_HISTORY,
+  MAX_RUNS,
+  type Pattern,
+  type RunRecord,
+  type StoreData,
+} from './schema';
 
 export interface RunInfo {
   source: string;
@@ -51,7 +60,11 @@ export function newPattern(event: ErrorEvent, at: string): Pattern {
 
 /** Adds one occurrence of `event` at `at` (ISO time) to the store document. */
 export function recordOccurrence(data: StoreData, event: ErrorEvent, at: string, commandLine?: string): Pattern {
-  const pattern = (data.patterns[event.fingerprint] ??= newPattern(event, at));
+  // Everything stored is scrubbed (DESIGN.md): a token or a home path in the output must not end up in the store.
+  // Scrubbed only when stored (a new pattern or a new example), so a long run of repeats costs nothing extra.
+  let message: string | undefined;
+  const scrubbed = () => (message ??= scrub(event.message));
+  const pattern = (data.patterns[event.fingerprint] ??= newPattern({ ...event, message: scrubbed() }, at));
   pattern.counts.seen++;
   if (at > pattern.lastSeen) pattern.lastSeen = at;
   if (at < pattern.firstSeen) pattern.firstSeen = at;
@@ -59,7 +72,8 @@ export function recordOccurrence(data: StoreData, event: ErrorEvent, at: string,
   const day = at.slice(0, 10);
   pattern.daily[day] = (pattern.daily[day] ?? 0) + 1;
   trimDaily(pattern.daily);
-  if (!pattern.examples.includes(event.message) && pattern.examples.length < MAX_EXAMPLES) pattern.examples.push(event.message);
+  if (pattern.examples.length < MAX_EXAMPLES && !pattern.examples.includes(scrubbed()))
+    pattern.examples.push(scrubbed());
   if (event.data) pattern.data = event.data;
   if (event.file) {
     pattern.file = event.file;
@@ -71,15 +85,30 @@ export function recordOccurrence(data: StoreData, event: ErrorEvent, at: string,
 }
 
 /** Records a whole run: each event as an occurrence and the run itself (for metrics and flakiness). */
-export function recordRun(data: StoreData, events: ErrorEvent[], run: RunInfo, at = new Date().toISOString()): RunRecord {
+export function recordRun(
+  data: StoreData,
+  events: ErrorEvent[],
+  run: RunInfo,
+  at = new Date().toISOString(),
+): RunRecord {
   for (const event of events) recordOccurrence(data, event, at, run.commandLine);
   recordCauses(data, events);
-  const record: RunRecord = { id: randomUUID(), at, ...run, fingerprints: [...new Set(events.map((e) => e.fingerprint))] };
+  const record: RunRecord = {
+    id: randomUUID(),
+    at,
+    ...run,
+    fingerprints: [...new Set(events.map((e) => e.fingerprint))],
+  };
   pushBounded(data.runs, record, MAX_RUNS);
   // A passing run of a command resolves the open patterns last seen with it.
   if (run.exitCode === 0 && run.commandLine) {
     for (const pattern of Object.values(data.patterns)) {
-      if (!pattern.resolvedAt && pattern.commands.includes(run.commandLine) && !record.fingerprints.includes(pattern.fingerprint)) pattern.resolvedAt = at;
+      if (
+        !pattern.resolvedAt &&
+        pattern.commands.includes(run.commandLine) &&
+        !record.fingerprints.includes(pattern.fingerprint)
+      )
+        pattern.resolvedAt = at;
     }
   }
   return record;
@@ -99,7 +128,8 @@ function recordCauses(data: StoreData, events: ErrorEvent[]): void {
     edges[key] = (edges[key] ?? 0) + 1;
   }
   const keys = Object.keys(edges);
-  if (keys.length > MAX_EDGES) for (const k of keys.sort((a, b) => edges[a] - edges[b]).slice(0, keys.length - MAX_EDGES)) delete edges[k];
+  if (keys.length > MAX_EDGES)
+    for (const k of keys.sort((a, b) => edges[a] - edges[b]).slice(0, keys.length - MAX_EDGES)) delete edges[k];
   causalityEdges.set(data, edges);
 }
 

@@ -42,6 +42,11 @@ export function register(program: Command, env: CliEnv): void {
         throw new CliError(`heal suggest: cannot read ${options.outputFile}`);
       });
       else if (options.output === undefined && !process.stdin.isTTY) text = await readStdin();
+      // No command and no output (e.g. an empty stdin): bad usage, not "no suggestion".
+      if (!options.command && !text.trim())
+        throw new CliError(
+          'heal suggest: nothing to go on. Give --command "<cmd>" and the output (--output, --output-file, or on stdin).',
+        );
       const cwd = path.resolve(options.cwd ?? process.cwd());
       const events = scanText(text, { context: { commandLine: options.command, cwd } }).events;
       const suggestions = await suggestAndRemember(env.store(), { events, command: options.command, output: normalizeText(text), exitCode: options.exitCode === undefined ? undefined : Number(options.exitCode), cwd }, 10, (await env.shared.get())?.remote);
