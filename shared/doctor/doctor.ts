@@ -62,7 +62,10 @@ export async function localChecks(ctx: DoctorContext): Promise<CheckResult[]> {
   const env = ctx.env ?? process.env;
   const t = ctx.probeTimeoutMs ?? 2000;
   const store = new LocalStore(ctx.storeDir);
-  const tools = ['npm', 'pnpm', 'yarn', 'pip3', 'cargo', 'go'];
+  const tools = ['npm', 'pnpm', 'yarn', 'pip', 'pip3', 'cargo', 'go'];
+  // One read of the store for all the checks that look into it (each read parses and validates the document).
+  const fileInfo = stat(store.file).catch(() => undefined);
+  const snapshot = fileInfo.then((info) => (info ? store.read() : undefined));
   const checks: Array<Promise<CheckResult>> = [
     timed('platform', 'Operating system', async () => ({ status: 'ok', detail: `${os.type()} ${os.release()} ${process.arch}` })),
     timed('node', 'Node.js', async () => {
@@ -86,9 +89,9 @@ export async function localChecks(ctx: DoctorContext): Promise<CheckResult[]> {
       return found.length ? { status: 'ok', detail: found.join(', ') } : { status: 'warn', detail: 'none found', hint: 'Fixes that install packages need npm, pip, cargo or go on PATH.' };
     }),
     timed('store', 'Store', async () => {
-      const info = await stat(store.file).catch(() => undefined);
-      if (!info) return { status: 'ok', detail: `${store.file} (not created yet)` };
-      const data = await store.read();
+      const info = await fileInfo;
+      const data = await snapshot;
+      if (!info || !data) return { status: 'ok', detail: `${store.file} (not created yet)` };
       const lock = await stat(`${store.file}.lock`).catch(() => undefined);
       const backups = (await readdir(store.backupsDir).catch(() => [])).length;
       const detail = `${store.file}, ${(info.size / 1024).toFixed(0)} KiB, ${Object.keys(data.patterns).length} patterns, ${backups} backup(s)`;
@@ -96,19 +99,19 @@ export async function localChecks(ctx: DoctorContext): Promise<CheckResult[]> {
       return { status: 'ok', detail };
     }),
     timed('breaker', 'Circuit breaker', async () => {
-      const b = breakerView(breakerSection.get(await store.read()), Date.now());
+      const data = await snapshot;
+      const b = breakerView(data ? breakerSection.get(data) : { state: 'closed', reverts: [] }, Date.now());
       return b.state === 'closed' ? { status: 'ok', detail: 'closed' } : { status: 'warn', detail: b.state, hint: 'Fixes were reverted repeatedly; Heal pauses applying. `heal status` says until when.' };
     }),
     timed('reports', 'Diagnostic reports', async () => {
-      const info = await stat(store.file).catch(() => undefined);
-      const r = info ? reportSection.get(await store.read()) : { queue: [], filed: [] };
+      const data = await snapshot;
+      const r = data ? reportSection.get(data) : { queue: [], filed: [] };
       const open = r.filed.filter((f) => f.status === 'open').length;
       const detail = `${r.queue.length} waiting to be sent, ${r.filed.length} filed (${open} open)`;
       return r.queue.length ? { status: 'warn', detail, hint: 'The report endpoint was unreachable; the queue is sent after the next heal run.' } : { status: 'ok', detail };
     }),
     timed('queue', 'Offline queue (shared memory)', async () => {
-      const info = await stat(store.file).catch(() => undefined);
-      const data = info ? await store.read() : undefined;
+      const data = await snapshot;
       const q = data ? remoteQueue.get(data) : { items: [], dropped: 0 };
       const detail = `${q.items.length} write(s) waiting${q.dropped ? `, ${q.dropped} dropped when the queue was full` : ''}`;
       return q.items.length > 1000 || q.dropped ? { status: 'warn', detail, hint: 'The shared memory has been unreachable for a while; `heal sync` sends the queue when it is back.' } : { status: 'ok', detail };
