@@ -55,7 +55,7 @@ export function register(program: Command, env: CliEnv): void {
       try {
         p = findPattern(data, fingerprint);
       } catch (e) {
-        if (e instanceof UnknownPatternError) throw new CliError(`heal explain: ${e.message}`, ExitCode.findings);
+        if (e instanceof UnknownPatternError) throw new CliError(`heal explain: ${e.message}`, ExitCode.usage);
         throw e;
       }
       const source = new LocalPatternSource(store);

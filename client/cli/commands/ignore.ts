@@ -14,7 +14,7 @@ export function register(program: Command, env: CliEnv): void {
         .store()
         .update((data) => ignore(data, fingerprint))
         .catch((e: unknown) => {
-          if (e instanceof UnknownPatternError) throw new CliError(`heal ignore: ${e.message}`, ExitCode.findings);
+          if (e instanceof UnknownPatternError) throw new CliError(`heal ignore: ${e.message}`, ExitCode.usage);
           throw e;
         });
       if (out.json) out.printJson({ fingerprint: pattern.fingerprint, ignored: true });

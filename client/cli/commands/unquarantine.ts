@@ -17,7 +17,7 @@ export function register(program: Command, env: CliEnv): void {
           return { pattern: unquarantine(data, fingerprint), was };
         })
         .catch((e: unknown) => {
-          if (e instanceof UnknownPatternError) throw new CliError(`heal unquarantine: ${e.message}`, ExitCode.findings);
+          if (e instanceof UnknownPatternError) throw new CliError(`heal unquarantine: ${e.message}`, ExitCode.usage);
           throw e;
         });
       if (out.json) out.printJson({ fingerprint: pattern.fingerprint, quarantined: false });
