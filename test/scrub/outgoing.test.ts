@@ -71,12 +71,15 @@ describe('what leaves the machine is scrubbed of hosts, IPs and home-folder user
     expectClean(JSON.stringify(doc));
   });
 
-  it('fixes shared with the team', () => {
-    const fix = portableFix(
-      { id: 'f1', kind: 'command', command: 'ssh 10.20.30.40 psql -h db.prod.example.com', description: TEXT },
-      '/w',
-    );
-    expect(fix?.command).toBe('ssh <ip> psql -h <host>');
+  it('fixes shared with the team: a command that names hosts is not shared (masked, it would not work); a clean one is, with its description scrubbed', () => {
+    expect(
+      portableFix(
+        { id: 'f1', kind: 'command', command: 'ssh 10.20.30.40 psql -h db.prod.example.com', description: TEXT },
+        '/w',
+      ),
+    ).toBeUndefined();
+    const fix = portableFix({ id: 'f2', kind: 'command', command: 'npm install left-pad', description: TEXT }, '/w');
+    expect(fix?.command).toBe('npm install left-pad');
     expectClean(JSON.stringify(fix));
   });
 });
