@@ -31,7 +31,7 @@ import { registerHealTasks } from './healTask';
 import { folderLabel, IssuesTree, revealInFile, type IssueNode } from './issuesTree';
 import { putCliOnPath } from './cliOnPath';
 import { registerRemoteConfig, remoteSecrets, type RemoteSecrets } from './remoteConfig';
-import { readSettings } from './settings';
+import { terminalPath, readSettings } from './settings';
 import { registerShellIntegrationNotice } from './shellIntegrationNotice';
 import { TerminalCapture } from './terminalCapture';
 import { registerTerminalLinks } from './terminalLinks';
@@ -51,6 +51,7 @@ function serverSettings(remote: RemoteSecrets = {}): HealSettings {
     remoteKey: s.remoteUrl ? remote.key : undefined,
     remoteProject: s.remoteUrl ? s.remoteProject || undefined : undefined,
     remoteToken: s.remoteUrl ? remote.token : undefined,
+    terminalPath: terminalPath(),
   };
 }
 
@@ -221,7 +222,7 @@ export function start(context: vscode.ExtensionContext): void {
       if (terminal.shellIntegration) terminal.shellIntegration.executeCommand(command);
       else terminal.sendText(`heal run -- ${command}`);
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('heal') && void pushSettings()),
+    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('heal') || e.affectsConfiguration('terminal.integrated.env')) && void pushSettings()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void pushSettings()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
       if (tree.folder && !vscode.workspace.workspaceFolders?.includes(tree.folder)) tree.folder = undefined;

@@ -34,3 +34,16 @@ const WRITABLE = { remoteUrl: 'remote.url', remoteProject: 'remote.project', con
 export function updateSetting<K extends keyof typeof WRITABLE>(key: K, value: ExtensionSettings[K]): Thenable<void> {
   return vscode.workspace.getConfiguration('heal').update(WRITABLE[key], value, vscode.ConfigurationTarget.Global);
 }
+
+/**
+ * The PATH the integrated terminal gets (`terminal.integrated.env.<platform>`, `${env:NAME}` expanded): fixes and
+ * verification re-runs must find the same programs the failed command found there.
+ */
+export function terminalPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux';
+  const overlay = vscode.workspace.getConfiguration('terminal.integrated').get<Record<string, string | null>>(`env.${platform}`) ?? {};
+  const key = Object.keys(overlay).find((k) => k.toUpperCase() === 'PATH');
+  const value = key ? overlay[key] : undefined;
+  if (typeof value !== 'string') return undefined;
+  return value.replace(/\$\{env:([^}]+)\}/g, (_m, name: string) => env[name] ?? '');
+}

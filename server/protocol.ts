@@ -19,6 +19,8 @@ export interface HealSettings {
   remoteProject?: string;
   /** The user's access token for the shared memory (SecretStorage). */
   remoteToken?: string;
+  /** The integrated terminal's PATH when it differs from the editor's: fixes and re-runs use it. */
+  terminalPath?: string;
 }
 
 export interface InitializationOptions {

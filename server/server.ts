@@ -112,6 +112,7 @@ connection.onInitialize((params) => {
   const init = params.initializationOptions as InitializationOptions | undefined;
   store = new LocalStore(init?.storeDir ?? path.join(process.cwd(), '.heal'));
   if (init?.settings) settings = init.settings;
+  useTerminalPath(settings);
   version = init?.version ?? '';
   const folder = params.workspaceFolders?.[0]?.uri;
   if (folder) workspaceRoot = new URL(folder).pathname;
@@ -126,8 +127,14 @@ connection.onInitialize((params) => {
   };
 });
 
+/** Commands Heal runs (fixes, verification re-runs) find what the user's terminal finds. */
+function useTerminalPath(s: HealSettings): void {
+  if (s.terminalPath) process.env.PATH = s.terminalPath;
+}
+
 connection.onNotification(SettingsNotification.type, (s) => {
   settings = s;
+  useTerminalPath(s);
   if (store) shared.configure(store, settings, workspaceRoot);
 });
 
@@ -373,7 +380,8 @@ async function applyFromEditor(fixId: string, editedFrom?: KnownContent[], auto 
     if (verified && result.application.fingerprint) {
       for (const [uri, entries] of published) publish(uri, entries.filter((x) => x.fingerprint !== result.application.fingerprint));
     }
-    void connection.window.showInformationMessage(`Heal: ${auto ? 'applied automatically: ' : ''}${result.application.description} — ${result.application.state}`);
+    const why = result.application.state === 'verified' || !result.application.reason ? '' : ` (${result.application.reason})`;
+    void connection.window.showInformationMessage(`Heal: ${auto ? 'applied automatically: ' : ''}${result.application.description} — ${result.application.state}${why}`);
     void connection.sendNotification(IssuesChangedNotification.type);
     return { ok: verified, message: result.application.state };
   } catch (e) {

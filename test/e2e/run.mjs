@@ -110,7 +110,6 @@ await scenario(
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
     await new Promise((r) => setTimeout(r, 500));
     const fix = page.locator('.action-widget .monaco-list-row, .action-widget li', { hasText: 'Heal:' }).first();
-    const lightbulb = page.locator('.lightBulbWidget .codicon, .lightBulbWidget').first();
     for (let i = 0; ; i++) {
       if (i > 0) {
         // Back to the problem: the Problems view puts the cursor on it.
@@ -119,9 +118,9 @@ await scenario(
         await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).first().dblclick();
         await new Promise((r) => setTimeout(r, 500));
       }
-      // The lightbulb at the cursor, as a user would click it; the keyboard (Ctrl+.) when it is not shown.
-      if (i % 2 === 0 && (await lightbulb.isVisible().catch(() => false))) await lightbulb.click();
-      else await page.keyboard.press('Control+.');
+      // The lightbulb's menu, opened from the keyboard (Ctrl+.): clicking the bulb itself moves the cursor
+      // under it in this host and is not reliable.
+      await page.keyboard.press('Control+.');
       try {
         await fix.waitFor({ timeout: 5000 });
         break;
