@@ -16,14 +16,16 @@ const common = {
   minify: production,
   logLevel: 'warning',
   // Keeps `import.meta.url` usable in the CommonJS bundles.
-  define: { 'import.meta.url': 'importMetaUrl', HEAL_VERSION: JSON.stringify(version) },
+  define: { 'import.meta.url': 'importMetaUrl', HEAL_VERSION: JSON.stringify(version), HEAL_SPLIT_CLIENT: 'true' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  // In dist/supabaseClient.js only (see shared/remote/clientLibraries.ts).
+  external: ['@supabase/supabase-js', 'ws'],
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...common, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode', ...common.external] },
   // Loaded by extension.ts right after activation, so activation itself stays small.
-  { ...common, entryPoints: { healClient: 'client/healClient.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...common, entryPoints: { healClient: 'client/healClient.ts' }, outdir: 'dist', external: ['vscode', ...common.external] },
   { ...common, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
   {
     ...common,
@@ -33,6 +35,8 @@ const builds = [
     define: {},
   },
   { ...common, entryPoints: { cliMain: 'client/cli/main.ts' }, outdir: 'dist' },
+  // supabase-js and ws, loaded by the CLI and the server only when a shared memory is configured.
+  { ...common, entryPoints: { supabaseClient: 'shared/remote/supabaseClientEntry.ts' }, outdir: 'dist', external: [] },
 ];
 
 // Scripts the webviews load (local files only: the webviews allow no remote content).

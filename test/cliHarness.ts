@@ -19,9 +19,12 @@ export function cliPath(): Promise<string> {
       target: 'node20',
       outfile,
       logLevel: 'error',
-      define: { 'import.meta.url': 'importMetaUrl' },
+      // As shipped: supabase-js and ws in a file of their own next to the CLI (see esbuild.mjs).
+      define: { 'import.meta.url': 'importMetaUrl', HEAL_SPLIT_CLIENT: 'true' },
+      external: ['@supabase/supabase-js', 'ws'],
       banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
     });
+    await build({ entryPoints: [path.resolve(__dirname, '../shared/remote/supabaseClientEntry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(path.dirname(outfile), 'supabaseClient.js'), logLevel: 'error' });
     return outfile;
   })();
   return bundled;

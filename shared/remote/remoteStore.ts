@@ -9,6 +9,7 @@ import { jaccard, shingles, toolFamily } from '../lookup/similar';
 import type { Pattern } from '../store/schema';
 import { isEssential, type CallKind, type CostMeter } from './costMeter';
 import { parsePatternRow } from './patternRow';
+import { clientLibraries } from './clientLibraries';
 import { classifyRemoteFailure, RemoteError } from './remoteError';
 import { safeHost, type RemoteSettings } from './settings';
 
@@ -93,10 +94,7 @@ export class RemoteStore implements PatternSource {
     meter: CostMeter,
     cached?: () => Promise<Record<string, Pattern>>,
   ): Promise<RemoteStore> {
-    const [{ createClient }, { default: WebSocket }] = await Promise.all([
-      import('@supabase/supabase-js'),
-      import('ws'),
-    ]);
+    const { createClient, WebSocket } = await clientLibraries();
     const token = settings.accessToken;
     const timedFetch: typeof fetch = (input, init) => {
       const signals = [AbortSignal.timeout(settings.timeoutMs), ...(init?.signal ? [init.signal] : [])];
