@@ -185,6 +185,15 @@ export function versionedNames(typed: string, known: Iterable<string>): string[]
 export type PackageManager =
   'apt-get' | 'dnf' | 'yum' | 'pacman' | 'zypper' | 'apk' | 'brew' | 'port' | 'winget' | 'choco' | 'scoop';
 
+const PIP = {
+  'apt-get': 'python3-pip',
+  dnf: 'python3-pip',
+  yum: 'python3-pip',
+  apk: 'py3-pip',
+  pacman: 'python-pip',
+  '*': 'pip',
+};
+
 /**
  * Programs whose package has another name, per package manager (`*` = all of them). Programs not listed are
  * assumed to come in a package of their own name when they are in KNOWN_PROGRAMS.
@@ -207,22 +216,8 @@ const PACKAGES: Record<string, Partial<Record<PackageManager | '*', string>>> = 
   npm: { brew: 'node', '*': 'npm' },
   python3: { brew: 'python', '*': 'python3' },
   python: { 'apt-get': 'python-is-python3', brew: 'python', '*': 'python3' },
-  pip: {
-    'apt-get': 'python3-pip',
-    dnf: 'python3-pip',
-    yum: 'python3-pip',
-    apk: 'py3-pip',
-    pacman: 'python-pip',
-    '*': 'pip',
-  },
-  pip3: {
-    'apt-get': 'python3-pip',
-    dnf: 'python3-pip',
-    yum: 'python3-pip',
-    apk: 'py3-pip',
-    pacman: 'python-pip',
-    '*': 'pip',
-  },
+  pip: PIP,
+  pip3: PIP,
   'g++': { 'apt-get': 'g++', dnf: 'gcc-c++', yum: 'gcc-c++', brew: 'gcc', '*': 'gcc' },
   javac: { 'apt-get': 'default-jdk', dnf: 'java-latest-openjdk-devel', brew: 'openjdk', '*': 'jdk-openjdk' },
   java: { 'apt-get': 'default-jre', dnf: 'java-latest-openjdk', brew: 'openjdk', '*': 'jre-openjdk' },
