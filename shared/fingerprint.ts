@@ -26,16 +26,25 @@ const ERROR_CODE = /^[A-Z]{1,4}\d{2,5}$/;
 const PLACEHOLDER = /^<[a-z*]+>$/;
 const UNIT = /^(?:[KMGTP]i?B|B|bytes?|ms|us|µs|ns|s|sec|secs|seconds?|minutes?|m|h)$/;
 const EDGE_PUNCTUATION = /^([[({"'`]*)(.*?)([\])}"'`,;:.!?]*)$/;
+// The word after `user` names an account, which differs between machines (`Invalid user bob`)…
+const ACCOUNT = /^user(?:name)?$/i;
+// …unless it is a word of the sentence (`user is not allowed`, `user deleted`), not a name.
+const SENTENCE_WORD =
+  /^(?:is|are|was|were|has|had|have|does|did|not|no|can|cannot|could|will|would|should|must|may|to|of|in|on|for|from|and|or|the|a|an|with|by|at|as|name|id|[a-z]{4,}ed)$/i;
 
 /** Token-level pass: digits inside a token, dotted host or class names → one placeholder; repeats collapsed. */
 function normalizeTokens(text: string, coarse: boolean): string {
   const out: string[] = [];
+  let previous = '';
   for (const raw of text.split(/\s+/)) {
     if (!raw) continue;
     const [, pre, core, post] = EDGE_PUNCTUATION.exec(raw) ?? ['', '', raw, ''];
     let token = core;
     const assignment = /^([\w.-]+)=(.+)$/.exec(core);
-    if (assignment) {
+    const account = coarse && ACCOUNT.test(previous) && /^[\w.@<>*-]+$/.test(core) && !SENTENCE_WORD.test(core);
+    if (account) {
+      token = '<*>';
+    } else if (assignment) {
       if (coarse || /\d|</.test(assignment[2])) token = `${assignment[1]}=<*>`;
     } else if (ERROR_CODE.test(core)) {
       token = core;
@@ -47,6 +56,7 @@ function normalizeTokens(text: string, coarse: boolean): string {
       token = '<unit>';
     }
     const full = pre + token + post;
+    previous = post || account ? '' : core;
     if (out[out.length - 1] !== full) out.push(full);
   }
   return out.join(' ');

@@ -12,6 +12,7 @@ const same: Array<[string, string]> = [
   ['Segmentation fault at 0x7ffd5e8c and request 3F2504E0-4F89-11D3-9A0C-0305E82C3301', 'Segmentation fault at 0xdeadbeef and request 6ba7b810-9dad-11d1-80b4-00c04fd430c8'],
   ['connect ECONNREFUSED 127.0.0.1:5432 after 1.25s', 'connect ECONNREFUSED 10.0.0.7:5432 after 30.5s'],
   ['checksum mismatch for commit 9fceb02d0ae598e95dc970b74767f19372d61af8', 'checksum mismatch for commit 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b'],
+  ['Invalid user alice from 10.0.0.1 port 5022', 'Invalid user deploy-2 from 192.168.1.9 port 41000'],
   ['C:\\Users\\carol\\src\\app\\index.ts(3,13): error', 'D:\\work\\dave\\repo\\index.ts(40,2): error'],
 ];
 
@@ -21,6 +22,8 @@ const different: Array<[string, string]> = [
   ["TS2307: Cannot find module './a'", "TS2304: Cannot find name 'a'"],
   ['error[E0425]: cannot find value `x` in this scope', 'error[E0433]: failed to resolve: use of undeclared crate'],
   ['Test failed: expected 2 received 3', 'Test timed out after 5000 ms'],
+  ['error: user deleted while the job ran', 'error: user created while the job ran'],
+  ['the user is not allowed to push', 'the user was not allowed to push'],
 ];
 
 describe('fingerprints', () => {
