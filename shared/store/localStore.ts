@@ -73,11 +73,24 @@ export class LocalStore {
     return this.db.data;
   }
 
+  /** Why the store folder cannot hold the store, for an error from creating or reading in it. */
+  private folderError(e: unknown): StoreError {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'it is a file, not a folder (--store and HEAL_STORE name the folder that holds store.json)'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'no permission to write there'
+          : (e as Error).message;
+    return new StoreError(`Cannot use ${this.dir} as the Heal store: ${why}`, { cause: e });
+  }
+
   /** A validated snapshot of the document (no lock; never blocks writers). */
   async read(): Promise<StoreData> {
     try {
       await stat(this.file);
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw this.folderError(e);
       return emptyStore();
     }
     return structuredClone(await this.load());
@@ -85,7 +98,9 @@ export class LocalStore {
 
   /** Runs `mutate` on the freshest document under the cross-process lock and writes the result atomically. */
   async update<T>(mutate: (data: StoreData) => T | Promise<T>): Promise<T> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true }).catch((e: unknown) => {
+      throw this.folderError(e);
+    });
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(this.file, {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore, resolveStoreDir } from '../../shared/store/localStore';
-import { StoreCorruptError } from '../../shared/store/errors';
+import { StoreCorruptError, StoreError } from '../../shared/store/errors';
 import { recordRun } from '../../shared/store/patterns';
 import { scanText } from '../../shared/detect/scanner';
 import { MAX_HISTORY } from '../../shared/store/schema';
@@ -46,5 +46,14 @@ describe('local store', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'heal-store-'));
     writeFileSync(path.join(dir, 'store.json'), JSON.stringify({ version: 1, patterns: { a: { fingerprint: 1 } }, runs: [], sections: {} }));
     await expect(new LocalStore(dir).read()).rejects.toThrow(/patterns\.a/);
+  });
+
+  it('refuses a store location that is a file, naming it, and leaves the file alone', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'heal-store-')), 'notes.txt');
+    writeFileSync(file, 'mine');
+    const store = new LocalStore(file);
+    await expect(store.read()).rejects.toThrow(`Cannot use ${file} as the Heal store: it is a file, not a folder`);
+    await expect(store.update(() => undefined)).rejects.toThrow(StoreError);
+    expect(readFileSync(file, 'utf8')).toBe('mine');
   });
 });
