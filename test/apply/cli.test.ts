@@ -116,6 +116,8 @@ describe('heal ignore / unquarantine / issues', () => {
     expect((await runCli(['issues', 'list'], { cwd, env })).stdout).toMatch(
       /fp00000000000001\s+3\s+node.*fixid0000001 \(safe\)/,
     );
+    // `heal issues` alone lists, as `git stash` does.
+    expect((await runCli(['--json', 'issues'], { cwd, env })).stdout).toBe(list.stdout);
 
     await store.update((data) => {
       data.patterns.fp00000000000001.quarantined = true;

@@ -29,7 +29,7 @@ const shown = (key: string, value: unknown) => (SECRET.test(key) && typeof value
 export function register(program: Command, env: CliEnv): void {
   const config = program.command('config').description(`Heal's user configuration (kept outside any repository, readable only by you)`);
   config
-    .command('list')
+    .command('list', { isDefault: true })
     .description('every key that is set')
     .action(async () => {
       const out = env.output();

@@ -37,9 +37,9 @@ function show(out: Output, index: number, total: number, pattern: Pattern, fix: 
 }
 
 export function register(program: Command, env: CliEnv): void {
-  const issues = program.command('issues').description('open issues: list them, or review them one at a time');
+  const issues = program.command('issues').description('open issues: list them (the default), or review them one at a time');
   issues
-    .command('list')
+    .command('list', { isDefault: true })
     .description('a table of open issues with their suggested fix (--json for a document)')
     .action(async () => {
       const out = env.output();
