@@ -1,8 +1,10 @@
-// A parser for the JavaScript regex sources detectors use as triggers (the non-Unicode syntax, Annex B included),
-// into a small syntax tree that the trigger prefilter reads: which literals every match must contain, and a version
+// The JavaScript regex sources detectors use as triggers (the non-Unicode syntax, Annex B included), parsed by
+// regexpp (ESLint's regex parser) into a small syntax tree that the trigger prefilter reads: which literals every match must contain, and a version
 // of the regex that runs over the raw UTF-8 bytes (as latin1 text) and matches wherever the original matches the
 // decoded text. Flags are applied while parsing (`i` folds ASCII case, `s` widens the dot, `m` drops the anchors),
 // so the tree needs no flags. Anything unusual throws `Unsupported`; the caller then treats the trigger as opaque.
+
+import { RegExpParser, type AST } from '@eslint-community/regexpp';
 
 export class Unsupported extends Error {}
 
@@ -79,13 +81,14 @@ export function flagsOf(flags: string): ParseFlags {
   return { ignoreCase: flags.includes('i'), dotAll: flags.includes('s'), multiline: flags.includes('m') };
 }
 
-/** Parses a regex source (non-Unicode mode) with the given flags. */
+/** Parses a regex source (non-Unicode mode, Annex B included) with the given flags. */
 export function parseRegex(source: string, flags: ParseFlags): Node {
-  let i = 0;
-  const peek = (o = 0) => source[i + o];
-  const fail = (what: string): never => {
-    throw new Unsupported(`${what} at ${i} in /${source}/`);
-  };
+  let pattern: AST.Pattern;
+  try {
+    pattern = new RegExpParser({ strict: false }).parsePattern(source, 0, source.length, { unicode: false });
+  } catch (e) {
+    throw new Unsupported(`${(e as Error).message} in /${source}/`);
+  }
 
   const charNode = (code: number): Node => {
     if (code < 128) {
@@ -97,242 +100,103 @@ export function parseRegex(source: string, flags: ParseFlags): Node {
       }
       return { type: 'char', code };
     }
-    // Case folding can map a non-ASCII character to other non-ASCII ones: no exact bytes then.
-    if (flags.ignoreCase || code === 0xfffd) return anyHigh();
+    // Case folding can map a non-ASCII character to other non-ASCII ones (never to ASCII without `u`): no exact
+    // bytes then. A lone surrogate never occurs in decoded text; any high bytes is a safe stand-in for both.
+    if (flags.ignoreCase || code === 0xfffd || (code >= 0xd800 && code <= 0xdfff)) return anyHigh();
     return { type: 'bytes', bytes: utf8(code) };
   };
 
-  const hex = (n: number): number | undefined => {
-    const digits = source.slice(i, i + n);
-    if (digits.length !== n || !/^[0-9a-fA-F]+$/.test(digits)) return undefined;
-    i += n;
-    return parseInt(digits, 16);
+  const escapeSet = (element: AST.EscapeCharacterSet, set = emptySet()): CharSet => {
+    addClassEscape(set, element.negate ? element.kind[0].toUpperCase() : element.kind[0]);
+    return set;
   };
 
-  /** An escape's character code (after the backslash and letter were consumed), shared by both contexts. */
-  const charEscape = (c: string, inClass: boolean): number | undefined => {
-    switch (c) {
-      case 'n':
-        return 10;
-      case 'r':
-        return 13;
-      case 't':
-        return 9;
-      case 'v':
-        return 11;
-      case 'f':
-        return 12;
-      case 'x':
-        return hex(2) ?? 0x78;
-      case 'u':
-        return hex(4) ?? 0x75;
-      case 'c': {
-        const l = peek();
-        if (l !== undefined && /[A-Za-z]/.test(l)) {
-          i++;
-          return l.charCodeAt(0) % 32;
-        }
-        return fail('\\c');
-      }
-      case '0':
-        if (peek() !== undefined && /[0-9]/.test(peek())) return fail('octal escape');
-        return 0;
-      default:
-        if (/[1-9]/.test(c)) {
-          if (inClass) return fail('octal escape in class');
-          return undefined; // a backreference
-        }
-        return c.charCodeAt(0);
-    }
-  };
-
-  /** A code unit that may be the first half of a surrogate pair written as two literal characters. */
-  const pushChar = (items: Node[], code: number, raw: boolean): void => {
-    const prev = items[items.length - 1] as (Node & { pendingHigh?: number }) | undefined;
-    if (raw && code >= 0xdc00 && code <= 0xdfff && prev && prev.type === 'set' && prev.pendingHigh !== undefined) {
-      const cp = 0x10000 + ((prev.pendingHigh - 0xd800) << 10) + (code - 0xdc00);
-      items[items.length - 1] = flags.ignoreCase ? anyHigh() : { type: 'bytes', bytes: utf8(cp) };
-      return;
-    }
-    if (code >= 0xd800 && code <= 0xdfff) {
-      // A lone half never occurs in decoded text; any high bytes is a safe stand-in. Remember a first half.
-      const node: CharSet & { pendingHigh?: number } = anyHigh();
-      if (raw && code <= 0xdbff) node.pendingHigh = code;
-      items.push(node);
-      return;
-    }
-    items.push(charNode(code));
-  };
-
-  const parseClass = (): Node => {
-    // after '['
+  const classNode = (element: AST.CharacterClass): CharSet => {
     const set = emptySet();
-    let negate = false;
-    if (peek() === '^') {
-      negate = true;
-      i++;
+    for (const e of element.elements) {
+      if (e.type === 'Character') range(set, e.value, e.value);
+      else if (e.type === 'CharacterClassRange') range(set, e.min.value, e.max.value);
+      else if (e.type === 'CharacterSet' && e.kind !== 'property') escapeSet(e, set);
+      else throw new Unsupported(`${e.raw} in /${source}/`);
     }
-    /** One class atom: a code, or a class escape (already added) as undefined. */
-    const atom = (): number | undefined => {
-      const c = source[i++];
-      if (c === undefined) return fail('unterminated class');
-      if (c !== '\\') return c.charCodeAt(0);
-      const e = source[i++];
-      if (e === undefined) return fail('trailing backslash');
-      if (/[dDwWsS]/.test(e)) {
-        addClassEscape(set, e);
-        return undefined;
-      }
-      if (e === 'b') return 8;
-      if (e === '-') return 45;
-      return charEscape(e, true);
-    };
-    while (peek() !== ']') {
-      if (peek() === undefined) fail('unterminated class');
-      const from = atom();
-      if (peek() === '-' && peek(1) !== ']' && peek(1) !== undefined) {
-        i++;
-        const to = atom();
-        if (from === undefined || to === undefined) {
-          // Annex B: a class escape at either end makes the dash literal.
-          if (from !== undefined) range(set, from, from);
-          if (to !== undefined) range(set, to, to);
-          set.ascii[45] = true;
-          continue;
-        }
-        if (to < from) fail('range out of order');
-        range(set, from, to);
-      } else if (from !== undefined) range(set, from, from);
-    }
-    i++; // ']'
     if (flags.ignoreCase) foldCase(set);
-    if (negate) {
+    if (element.negate) {
       for (let c = 0; c < 128; c++) set.ascii[c] = !set.ascii[c];
       set.high = true;
     }
     return set;
   };
 
-  const quantifier = (): { min: number; max: number } | undefined => {
-    const c = peek();
-    if (c === '*') return (i++, { min: 0, max: Infinity });
-    if (c === '+') return (i++, { min: 1, max: Infinity });
-    if (c === '?') return (i++, { min: 0, max: 1 });
-    if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
-      if (!m) return undefined; // Annex B: a literal brace
-      i += m[0].length;
-      const min = Number(m[1]);
-      const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-      if (max < min) fail('quantifier out of order');
-      return { min, max };
-    }
-    return undefined;
+  const alternatives = (alts: AST.Alternative[]): Node => {
+    const nodes = alts.map(sequence);
+    return nodes.length === 1 ? nodes[0] : { type: 'alt', alts: nodes };
   };
 
-  const parseAlt = (): Node => {
-    const alts = [parseSeq()];
-    while (peek() === '|') {
-      i++;
-      alts.push(parseSeq());
-    }
-    return alts.length === 1 ? alts[0] : { type: 'alt', alts };
-  };
-
-  const parseSeq = (): Node => {
+  const sequence = (alt: AST.Alternative): Node => {
     const items: Node[] = [];
-    for (;;) {
-      const c = peek();
-      if (c === undefined || c === '|' || c === ')') break;
-      i++;
-      let node: Node | undefined;
-      let raw = false;
-      let code: number | undefined;
-      if (c === '^' || c === '$') {
-        node = flags.multiline ? { type: 'seq', items: [] } : { type: 'assert', kind: c === '^' ? 'start' : 'end' };
-      } else if (c === '.') {
-        const set = emptySet();
-        range(set, 0, 127);
-        if (!flags.dotAll) set.ascii[10] = set.ascii[13] = false;
-        set.high = true;
-        node = set;
-      } else if (c === '[') node = parseClass();
-      else if (c === '(') {
-        let look: { behind: boolean; negate: boolean } | undefined;
-        if (peek() === '?') {
-          const kind = source.slice(i + 1, i + 3);
-          if (kind.startsWith(':')) i += 2;
-          else if (kind.startsWith('=') || kind.startsWith('!')) {
-            look = { behind: false, negate: kind[0] === '!' };
-            i += 2;
-          } else if (kind === '<=' || kind === '<!') {
-            look = { behind: true, negate: kind[1] === '!' };
-            i += 3;
-          } else if (kind[0] === '<') {
-            const close = source.indexOf('>', i);
-            if (close === -1) fail('group name');
-            i = close + 1;
-          } else fail('group kind');
-        }
-        const body = parseAlt();
-        if (peek() !== ')') fail('unclosed group');
-        i++;
-        node = look ? { type: 'look', body, ...look } : body;
-        // A group stays one unit for a following quantifier.
-        if (!look) node = { type: 'seq', items: [node] };
-      } else if (c === '\\') {
-        const e = source[i++];
-        if (e === undefined) fail('trailing backslash');
-        if (/[dDwWsS]/.test(e)) {
-          const set = emptySet();
-          addClassEscape(set, e);
-          if (flags.ignoreCase) foldCase(set);
-          node = set;
-        } else if (e === 'b' || e === 'B') node = { type: 'assert', kind: e === 'b' ? 'word' : 'nonword' };
-        else if (e === 'k' && peek() === '<') {
-          const close = source.indexOf('>', i);
-          if (close === -1) fail('group name');
-          i = close + 1;
-          node = { type: 'backref' };
-        } else {
-          code = charEscape(e, false);
-          if (code === undefined) {
-            while (peek() !== undefined && /[0-9]/.test(peek())) i++;
-            node = { type: 'backref' };
-          }
-        }
-      } else if (c === '*' || c === '+' || c === '?') fail('nothing to repeat');
-      else if (c === '{' && /^\{\d+(,\d*)?\}/.test(source.slice(i - 1))) fail('nothing to repeat');
-      else {
-        code = c.charCodeAt(0);
-        raw = true;
-      }
-      const q = quantifier();
-      if (node === undefined) {
-        if (q) {
-          // The quantifier applies to this one code unit only: never join it with a surrogate before it.
-          const single: Node[] = [];
-          pushChar(single, code as number, false);
-          node = single[0];
-        } else {
-          pushChar(items, code as number, raw);
-          continue;
-        }
-      }
-      if (q) {
-        if (node.type === 'assert') fail('quantified assertion');
-        const lazy = peek() === '?';
-        if (lazy) i++;
-        node = { type: 'repeat', body: node, min: q.min, max: q.max, lazy };
-      }
-      items.push(node);
+    const { elements } = alt;
+    for (let k = 0; k < elements.length; k++) {
+      const e = elements[k];
+      const next = elements[k + 1];
+      // Without `u` a character above U+FFFF is two code units; a pair of them matches that character.
+      if (
+        e.type === 'Character' &&
+        next?.type === 'Character' &&
+        e.value >= 0xd800 &&
+        e.value <= 0xdbff &&
+        next.value >= 0xdc00 &&
+        next.value <= 0xdfff
+      ) {
+        const cp = 0x10000 + ((e.value - 0xd800) << 10) + (next.value - 0xdc00);
+        items.push(flags.ignoreCase ? anyHigh() : { type: 'bytes', bytes: utf8(cp) });
+        k++;
+      } else items.push(element(e));
     }
     return items.length === 1 ? items[0] : { type: 'seq', items };
   };
 
-  const tree = parseAlt();
-  if (i !== source.length) fail('unbalanced parenthesis');
-  return tree;
+  const element = (e: AST.Element): Node => {
+    switch (e.type) {
+      case 'Character':
+        return charNode(e.value);
+      case 'CharacterClass':
+        return classNode(e);
+      case 'CharacterSet': {
+        if (e.kind === 'property') break;
+        if (e.kind !== 'any') return escapeSet(e);
+        const set = emptySet();
+        range(set, 0, 127);
+        if (!flags.dotAll) set.ascii[10] = set.ascii[13] = false;
+        set.high = true;
+        return set;
+      }
+      case 'Assertion':
+        if (e.kind === 'lookahead' || e.kind === 'lookbehind')
+          return {
+            type: 'look',
+            body: alternatives(e.alternatives),
+            behind: e.kind === 'lookbehind',
+            negate: e.negate,
+          };
+        if (e.kind === 'word') return { type: 'assert', kind: e.negate ? 'nonword' : 'word' };
+        return flags.multiline ? { type: 'seq', items: [] } : { type: 'assert', kind: e.kind };
+      case 'Group':
+      case 'CapturingGroup':
+        if (e.type === 'Group' && e.modifiers) break;
+        // A group stays one unit for a following quantifier.
+        return { type: 'seq', items: [alternatives(e.alternatives)] };
+      case 'Quantifier': {
+        const body = element(e.element);
+        if (body.type === 'assert') break;
+        return { type: 'repeat', body, min: e.min, max: e.max, lazy: !e.greedy };
+      }
+      case 'Backreference':
+        return { type: 'backref' };
+    }
+    throw new Unsupported(`${e.raw} at ${e.start} in /${source}/`);
+  };
+
+  return alternatives(pattern.alternatives);
 }
 
 /** The top-level alternatives of a parsed regex. */

@@ -269,6 +269,36 @@ describe('prefilter parts', () => {
     }
   });
 
+  it('byte regexes match wherever JavaScript matches, on edge syntax (Annex B, surrogates, case folding)', () => {
+    const sources = [
+      '\\uD83D\\uDE00!',
+      '😀+x',
+      '\\8',
+      'x{',
+      'x{2,}y',
+      '[\\d-z]+',
+      '(?<n>ab)\\k<n>',
+      'é',
+      '[^é]b',
+      '\\cJ',
+      '\\0',
+    ];
+    const texts = ['😀!', '😀😀x', '8', 'x{', 'xxy', '5-z', 'abab', 'É é', 'éb', '\n', '\0', 'Ab', 'X{'];
+    for (const flags of ['', 'i']) {
+      for (const source of sources) {
+        const original = new RegExp(source, flags);
+        const branches = branchesOf(parseRegex(source, flagsOf(flags))).map((b) => new RegExp(byteSource(b)));
+        for (const text of texts.filter((t) => original.test(t))) {
+          const bytes = Buffer.from(text, 'utf8').toString('latin1');
+          expect(
+            branches.some((re) => re.test(bytes)),
+            `/${source}/${flags} on ${JSON.stringify(text)}`,
+          ).toBe(true);
+        }
+      }
+    }
+  });
+
   it('WebAssembly and JavaScript kernels compute the same', () => {
     if (!wasmAvailable()) return;
     const kernels = [createKernel('wasm'), createKernel('js')];
