@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const kernelSource = 'shared/detect/kernels/lineKernel.ts';
+export const kernelSource = 'shared/detect/kernels/index.ts';
 export const kernelModule = 'shared/detect/lineKernelWasm.ts';
 
 // SIMD; no GC (the stub runtime: nothing in the kernels allocates), no abort import; the host's memory, imported.

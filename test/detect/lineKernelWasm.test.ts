@@ -27,7 +27,9 @@ function sectionIds(bytes: Uint8Array): number[] {
 describe('line kernel WebAssembly', () => {
   it('is up to date with its AssemblyScript source (else: npm run build:kernel)', async () => {
     const binary = await compileKernel();
-    expect(readFileSync(path.join(root, kernelModule), 'utf8')).toBe(kernelModuleText(binary));
+    expect(readFileSync(path.join(root, kernelModule), 'utf8'), 'stale: npm run build:kernel').toBe(
+      kernelModuleText(binary),
+    );
   });
 
   it('imports only the memory, exports only the kernels and writes nothing into memory when instantiated', () => {
