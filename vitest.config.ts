@@ -10,7 +10,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['shared/**/*.ts', 'server/**/*.ts', 'client/**/*.ts'],
-      exclude: ['**/*.test.ts'],
+      exclude: ['**/*.test.ts', 'shared/detect/kernels/**'],
       reporter: ['text-summary', 'html', 'json-summary'],
     },
   },

@@ -313,8 +313,13 @@ describe('prefilter parts', () => {
       teddy: Uint8Array.from({ length: 129 }, () => Math.floor(r() * 256) & Math.floor(r() * 256)),
       prints: Uint8Array.from({ length: 8192 }, () => (r() < 0.5 ? 0xff : 0)),
     };
-    for (let round = 0; round < 20; round++) {
-      const input = hostile(100 + round, 300);
+    // Hostile windows, and ones shorter than a SIMD step or around its size (the loops' first and last steps).
+    const tiny = ['', '\n', 'x', '\x1b[1mERROR\x1b[0m', 'a'.repeat(15) + '\n', 'b'.repeat(16) + '\n', '\r\n'.repeat(9)];
+    const inputs = [
+      ...Array.from({ length: 20 }, (_, round) => hostile(100 + round, 300)),
+      ...tiny.map((t) => Buffer.from(t)),
+    ];
+    for (const input of inputs) {
       const [a, b] = kernels.map((k) => {
         k.ensure(input.length);
         k.load(tables);
