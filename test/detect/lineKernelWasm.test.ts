@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lineKernelWasm } from '../../shared/detect/lineKernelWasm';
-import { compileKernel, kernelModule, kernelModuleText } from '../../scripts/buildKernel.mjs';
+import { compileKernel, kernelModule, kernelModuleText } from '../../shared/detect/kernels/build.mjs';
 
 const root = path.join(__dirname, '../..');
 

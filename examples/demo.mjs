@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist/cli.js');
 const store = mkdtempSync(path.join(tmpdir(), 'heal-demo-'));
-const env = { ...process.env, HEAL_STORE: store, PATH: `${path.join(root, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}` };
+const env = {
+  ...process.env,
+  HEAL_STORE: store,
+  PATH: `${path.join(root, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}`,
+};
 
 const examples = [
   ['ts-type-error', ['tsc', '--noEmit', '-p', '.']],
