@@ -23,9 +23,19 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode', ...common.external] },
+  {
+    ...common,
+    entryPoints: { extension: 'client/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode', ...common.external],
+  },
   // Loaded by extension.ts right after activation, so activation itself stays small.
-  { ...common, entryPoints: { healClient: 'client/healClient.ts' }, outdir: 'dist', external: ['vscode', ...common.external] },
+  {
+    ...common,
+    entryPoints: { healClient: 'client/healClient.ts' },
+    outdir: 'dist',
+    external: ['vscode', ...common.external],
+  },
   { ...common, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
   {
     ...common,

@@ -30,7 +30,13 @@ export function ripgrep() {
 /** The detectors' trigger patterns as one regex for ripgrep. */
 export async function triggerPattern() {
   const triggersJs = path.join(mkdtempSync(path.join(tmpdir(), 'heal-bench-')), 'triggers.js');
-  await build({ entryPoints: [path.join(root, 'bench/scan/triggers.ts')], bundle: true, platform: 'node', outfile: triggersJs, logLevel: 'error' });
+  await build({
+    entryPoints: [path.join(root, 'bench/scan/triggers.ts')],
+    bundle: true,
+    platform: 'node',
+    outfile: triggersJs,
+    logLevel: 'error',
+  });
   return execFileSync(process.execPath, [triggersJs], { encoding: 'utf8' });
 }
 

@@ -5,7 +5,11 @@ import * as vscode from 'vscode';
 import { CONSENT_DESCRIPTIONS, consentLevels, parseContact, type ConsentLevel } from '../shared/report/consent';
 import { readSettings, updateSetting } from './settings';
 
-type ReportCall = (p: { consent: ConsentLevel; contact: string; send: boolean }) => Promise<{ ok: boolean; body?: string; message: string }>;
+type ReportCall = (p: {
+  consent: ConsentLevel;
+  contact: string;
+  send: boolean;
+}) => Promise<{ ok: boolean; body?: string; message: string }>;
 
 export function registerConsentPanel(context: vscode.ExtensionContext, report: ReportCall): vscode.Disposable {
   let panel: vscode.WebviewPanel | undefined;
@@ -13,40 +17,70 @@ export function registerConsentPanel(context: vscode.ExtensionContext, report: R
     if (panel) return panel.reveal();
     const root = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
-    panel = vscode.window.createWebviewPanel('heal.report', 'Heal: Report Problem', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [root, media] });
+    panel = vscode.window.createWebviewPanel('heal.report', 'Heal: Report Problem', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [root, media],
+    });
     const webview = panel.webview;
     panel.onDidDispose(() => (panel = undefined));
-    webview.onDidReceiveMessage(async (m: { type: string; consent?: string; contact?: string; remember?: boolean; seq?: number }) => {
-      if (m.type === 'cancel') return panel?.dispose();
-      const consent = (consentLevels as readonly string[]).includes(m.consent ?? '') ? (m.consent as ConsentLevel) : 'minimal';
-      const contact = m.contact ?? '';
-      let contactError: string | undefined;
-      try {
-        parseContact(contact);
-      } catch (e) {
-        contactError = (e as Error).message;
-      }
-      if (m.type === 'update') {
-        const r = contactError ? undefined : await report({ consent, contact, send: false });
-        void webview.postMessage({ type: 'preview', seq: m.seq, body: r?.body, error: r && !r.ok ? r.message : undefined, contactError });
-      } else if (m.type === 'send' && !contactError) {
-        const r = await report({ consent, contact, send: true });
-        if (r.ok && m.remember) await updateSetting('consentLevel', consent);
-        void webview.postMessage({ type: 'sent', ok: r.ok, message: r.message });
-        void (r.ok ? vscode.window.showInformationMessage(`Heal: ${r.message}`) : vscode.window.showErrorMessage(`Heal: ${r.message}`));
-      }
-    });
+    webview.onDidReceiveMessage(
+      async (m: { type: string; consent?: string; contact?: string; remember?: boolean; seq?: number }) => {
+        if (m.type === 'cancel') return panel?.dispose();
+        const consent = (consentLevels as readonly string[]).includes(m.consent ?? '')
+          ? (m.consent as ConsentLevel)
+          : 'minimal';
+        const contact = m.contact ?? '';
+        let contactError: string | undefined;
+        try {
+          parseContact(contact);
+        } catch (e) {
+          contactError = (e as Error).message;
+        }
+        if (m.type === 'update') {
+          const r = contactError ? undefined : await report({ consent, contact, send: false });
+          void webview.postMessage({
+            type: 'preview',
+            seq: m.seq,
+            body: r?.body,
+            error: r && !r.ok ? r.message : undefined,
+            contactError,
+          });
+        } else if (m.type === 'send' && !contactError) {
+          const r = await report({ consent, contact, send: true });
+          if (r.ok && m.remember) await updateSetting('consentLevel', consent);
+          void webview.postMessage({ type: 'sent', ok: r.ok, message: r.message });
+          void (r.ok
+            ? vscode.window.showInformationMessage(`Heal: ${r.message}`)
+            : vscode.window.showErrorMessage(`Heal: ${r.message}`));
+        }
+      },
+    );
     const remembered = readSettings().consentLevel;
-    webview.html = html(webview, remembered === 'ask' ? undefined : remembered, vscode.Uri.joinPath(root, 'vscode-elements.js'), vscode.Uri.joinPath(media, 'consentView.js'));
+    webview.html = html(
+      webview,
+      remembered === 'ask' ? undefined : remembered,
+      vscode.Uri.joinPath(root, 'vscode-elements.js'),
+      vscode.Uri.joinPath(media, 'consentView.js'),
+    );
   });
 }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function html(webview: vscode.Webview, chosen: ConsentLevel | undefined, elementsJs: vscode.Uri, viewJs: vscode.Uri): string {
+function html(
+  webview: vscode.Webview,
+  chosen: ConsentLevel | undefined,
+  elementsJs: vscode.Uri,
+  viewJs: vscode.Uri,
+): string {
   const nonce = randomBytes(16).toString('base64');
   const src = (u: vscode.Uri) => webview.asWebviewUri(u).toString();
-  const options = consentLevels.map((l) => `<vscode-option value="${l}"${l === (chosen ?? 'minimal') ? ' selected' : ''} description="${escape(CONSENT_DESCRIPTIONS[l])}">${l} — ${escape(CONSENT_DESCRIPTIONS[l])}</vscode-option>`).join('');
+  const options = consentLevels
+    .map(
+      (l) =>
+        `<vscode-option value="${l}"${l === (chosen ?? 'minimal') ? ' selected' : ''} description="${escape(CONSENT_DESCRIPTIONS[l])}">${l} — ${escape(CONSENT_DESCRIPTIONS[l])}</vscode-option>`,
+    )
+    .join('');
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0"><title>Heal: Report Problem</title>

@@ -9,7 +9,10 @@ import { problemAsOutputLine } from '../shared/detect/problemLine';
 /** Diagnostics arrive in bursts while a tool runs; wait for them to settle. */
 const SETTLE_MS = 1500;
 
-export function registerDiagnosticsFallback(send: (record: OutputRecord) => void, enabled: () => boolean): vscode.Disposable {
+export function registerDiagnosticsFallback(
+  send: (record: OutputRecord) => void,
+  enabled: () => boolean,
+): vscode.Disposable {
   /** What was last sent per file, so an unchanged list is not sent again. */
   const sent = new Map<string, string>();
   const pending = new Set<string>();
@@ -20,9 +23,20 @@ export function registerDiagnosticsFallback(send: (record: OutputRecord) => void
     const lines: string[] = [];
     for (const key of pending) {
       const uri = vscode.Uri.parse(key);
-      const errors = vscode.languages.getDiagnostics(uri).filter((d) => d.source !== 'Heal' && d.severity === vscode.DiagnosticSeverity.Error);
+      const errors = vscode.languages
+        .getDiagnostics(uri)
+        .filter((d) => d.source !== 'Heal' && d.severity === vscode.DiagnosticSeverity.Error);
       const text = errors
-        .map((d) => problemAsOutputLine({ file: uri.fsPath, line: d.range.start.line + 1, column: d.range.start.character + 1, message: d.message, source: d.source, code: typeof d.code === 'object' ? d.code.value : d.code }))
+        .map((d) =>
+          problemAsOutputLine({
+            file: uri.fsPath,
+            line: d.range.start.line + 1,
+            column: d.range.start.character + 1,
+            message: d.message,
+            source: d.source,
+            code: typeof d.code === 'object' ? d.code.value : d.code,
+          }),
+        )
         .join('\n');
       if (sent.get(key) === text) continue;
       if (text) sent.set(key, text);
@@ -32,7 +46,14 @@ export function registerDiagnosticsFallback(send: (record: OutputRecord) => void
     pending.clear();
     if (!lines.length || !enabled()) return;
     const now = new Date().toISOString();
-    send({ source: 'diagnostics', cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, exitCode: 1, startedAt: now, endedAt: now, text: lines.join('\n') });
+    send({
+      source: 'diagnostics',
+      cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      exitCode: 1,
+      startedAt: now,
+      endedAt: now,
+      text: lines.join('\n'),
+    });
   };
 
   return vscode.Disposable.from(
@@ -43,4 +64,3 @@ export function registerDiagnosticsFallback(send: (record: OutputRecord) => void
     { dispose: () => timer && clearTimeout(timer) },
   );
 }
-

@@ -13,13 +13,30 @@ async function editorChecks(capturing: () => boolean): Promise<CheckResult[]> {
   const integration = config.get<boolean>('shellIntegration.enabled', true);
   const checks: CheckResult[] = [
     { id: 'vscode', title: 'VS Code', status: 'ok', detail: `${vscode.version} (${vscode.env.appHost})`, ms: 0 },
-    { id: 'trust', title: 'Workspace trust', status: vscode.workspace.isTrusted ? 'ok' : 'warn', detail: vscode.workspace.isTrusted ? 'trusted' : 'restricted mode', hint: vscode.workspace.isTrusted ? undefined : 'Heal detects and suggests, but applies fixes only in trusted workspaces.', ms: 0 },
+    {
+      id: 'trust',
+      title: 'Workspace trust',
+      status: vscode.workspace.isTrusted ? 'ok' : 'warn',
+      detail: vscode.workspace.isTrusted ? 'trusted' : 'restricted mode',
+      hint: vscode.workspace.isTrusted
+        ? undefined
+        : 'Heal detects and suggests, but applies fixes only in trusted workspaces.',
+      ms: 0,
+    },
     {
       id: 'shellIntegration',
       title: 'Terminal shell integration',
       status: integration ? (capturing() ? 'ok' : 'warn') : 'fail',
-      detail: integration ? (capturing() ? 'active: commands are captured' : 'enabled, not seen active in a terminal yet') : 'disabled',
-      hint: integration ? (capturing() ? undefined : 'Open a bash, zsh, fish or PowerShell terminal (Fix opens one); elsewhere use Heal: Run Command with Heal or a heal task.') : 'Turn on terminal.integrated.shellIntegration.enabled (Fix).',
+      detail: integration
+        ? capturing()
+          ? 'active: commands are captured'
+          : 'enabled, not seen active in a terminal yet'
+        : 'disabled',
+      hint: integration
+        ? capturing()
+          ? undefined
+          : 'Open a bash, zsh, fish or PowerShell terminal (Fix opens one); elsewhere use Heal: Run Command with Heal or a heal task.'
+        : 'Turn on terminal.integrated.shellIntegration.enabled (Fix).',
       ms: 0,
     },
   ];
@@ -41,22 +58,39 @@ function checkFixes(storeDir: string): Record<string, CheckFix> {
       run: async () => {
         const config = vscode.workspace.getConfiguration('terminal.integrated');
         // Disabled: turn it on. Enabled but not seen: open a terminal of a shell that has it.
-        if (!config.get<boolean>('shellIntegration.enabled', true)) await config.update('shellIntegration.enabled', true, vscode.ConfigurationTarget.Global);
-        else vscode.window.createTerminal({ name: 'Heal', shellPath: process.platform === 'win32' ? 'powershell.exe' : 'bash' }).show();
+        if (!config.get<boolean>('shellIntegration.enabled', true))
+          await config.update('shellIntegration.enabled', true, vscode.ConfigurationTarget.Global);
+        else
+          vscode.window
+            .createTerminal({ name: 'Heal', shellPath: process.platform === 'win32' ? 'powershell.exe' : 'bash' })
+            .show();
       },
     },
-    trust: { label: 'Manage Trust', applies: (r) => r.status !== 'ok', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
+    trust: {
+      label: 'Manage Trust',
+      applies: (r) => r.status !== 'ok',
+      run: () => vscode.commands.executeCommand('workbench.trust.manage'),
+    },
     store: {
       label: 'Remove Stale Lock',
       applies: (r) => r.status === 'warn' && /stale lock/.test(r.detail),
       run: () => rm(path.join(storeDir, `${STORE_FILE}.lock`), { recursive: true, force: true }),
     },
-    remote: { label: 'Configure Remote', applies: (r) => r.status !== 'ok', run: () => vscode.commands.executeCommand('heal.configureRemote') },
+    remote: {
+      label: 'Configure Remote',
+      applies: (r) => r.status !== 'ok',
+      run: () => vscode.commands.executeCommand('heal.configureRemote'),
+    },
   };
 }
 
 /** `doctor(false)`: the local checks (run by the language server); `doctor(true)`: the remote check. */
-export function registerDoctorPanel(extensionUri: vscode.Uri, storeDir: string, doctor: (remote: boolean) => Promise<CheckResult[]>, capturing: () => boolean): vscode.Disposable {
+export function registerDoctorPanel(
+  extensionUri: vscode.Uri,
+  storeDir: string,
+  doctor: (remote: boolean) => Promise<CheckResult[]>,
+  capturing: () => boolean,
+): vscode.Disposable {
   const fixes = checkFixes(storeDir);
   const elements = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   let panel: vscode.WebviewPanel | undefined;
@@ -77,7 +111,10 @@ export function registerDoctorPanel(extensionUri: vscode.Uri, storeDir: string, 
     vscode.commands.registerCommand('heal.doctor', async () => {
       if (panel) panel.reveal();
       else {
-        panel = vscode.window.createWebviewPanel('heal.doctor', 'Heal: Doctor', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [elements] });
+        panel = vscode.window.createWebviewPanel('heal.doctor', 'Heal: Doctor', vscode.ViewColumn.Active, {
+          enableScripts: true,
+          localResourceRoots: [elements],
+        });
         panel.onDidDispose(() => (panel = undefined));
         panel.webview.onDidReceiveMessage(async (message: unknown) => {
           const m = message as { type?: string; id?: string };
@@ -96,14 +133,23 @@ export function registerDoctorPanel(extensionUri: vscode.Uri, storeDir: string, 
   );
 }
 
-function html(webview: vscode.Webview, elements: vscode.Uri, results: CheckResult[], localMs: number, fixes: Record<string, CheckFix>, remoteNote?: string): string {
+function html(
+  webview: vscode.Webview,
+  elements: vscode.Uri,
+  results: CheckResult[],
+  localMs: number,
+  fixes: Record<string, CheckFix>,
+  remoteNote?: string,
+): string {
   const nonce = randomBytes(16).toString('base64');
   const icon = { ok: '✔', warn: '⚠', fail: '✖' } as const;
   const rows = results
     .map(
       (r) =>
         `<tr class="${r.status}"><td aria-label="${r.status}">${icon[r.status]}</td><th scope="row">${escape(r.title)}</th><td>${escape(r.detail)}</td><td>${escape(r.hint ?? '')}</td><td>${
-          Object.hasOwn(fixes, r.id) && fixes[r.id].applies(r) ? `<vscode-button data-fix="${escape(r.id)}">${escape(fixes[r.id].label)}</vscode-button>` : ''
+          Object.hasOwn(fixes, r.id) && fixes[r.id].applies(r)
+            ? `<vscode-button data-fix="${escape(r.id)}">${escape(fixes[r.id].label)}</vscode-button>`
+            : ''
         }</td></tr>`,
     )
     .join('');

@@ -2,7 +2,12 @@
 // Loaded right after activation (see extension.ts); the language server starts in the background.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import type { OutputRecord } from '../shared/capture';
 import {
   ApplyFixCommand,
@@ -59,7 +64,12 @@ function serverSettings(remote: RemoteSecrets = {}): HealSettings {
  * The issue a command was invoked on: a tree node (context menu), an issue (internal), the selection, or — from
  * the command palette — one the user picks.
  */
-async function issueOf(arg: IssueNode | IssueItem | undefined, view: vscode.TreeView<IssueNode>, tree: IssuesTree, action: string): Promise<IssueItem | undefined> {
+async function issueOf(
+  arg: IssueNode | IssueItem | undefined,
+  view: vscode.TreeView<IssueNode>,
+  tree: IssuesTree,
+  action: string,
+): Promise<IssueItem | undefined> {
   if (arg && 'kind' in arg) return arg.issue;
   const chosen = arg ?? view.selection[0]?.issue;
   if (chosen) return chosen;
@@ -68,8 +78,20 @@ async function issueOf(arg: IssueNode | IssueItem | undefined, view: vscode.Tree
     void vscode.window.showInformationMessage('Heal: there are no open issues.');
     return undefined;
   }
-  const items = issues.map((issue) => ({ label: issue.message.split('\n')[0], description: `${issue.tool} ×${issue.count}`, detail: issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''}` : undefined, issue }));
-  return (await vscode.window.showQuickPick(items, { title: `Heal: ${action}`, placeHolder: 'Which issue?', matchOnDescription: true, matchOnDetail: true }))?.issue;
+  const items = issues.map((issue) => ({
+    label: issue.message.split('\n')[0],
+    description: `${issue.tool} ×${issue.count}`,
+    detail: issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''}` : undefined,
+    issue,
+  }));
+  return (
+    await vscode.window.showQuickPick(items, {
+      title: `Heal: ${action}`,
+      placeHolder: 'Which issue?',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    })
+  )?.issue;
 }
 
 export function start(context: vscode.ExtensionContext): void {
@@ -90,13 +112,19 @@ export function start(context: vscode.ExtensionContext): void {
       handleDiagnostics: (uri, diagnostics, next) => {
         next(uri, diagnostics);
         if (lastFailed && diagnostics.length) {
-          lc.outputChannel.appendLine(`diagnostics for \`${lastFailed.command}\` published ${(performance.now() - lastFailed.at).toFixed(1)} ms after it ended`);
+          lc.outputChannel.appendLine(
+            `diagnostics for \`${lastFailed.command}\` published ${(performance.now() - lastFailed.at).toFixed(1)} ms after it ended`,
+          );
           lastFailed = undefined;
         }
       },
     },
     // Sent as is (a function's promise would not be awaited); the remote key follows with the settings after start.
-    initializationOptions: { storeDir: context.globalStorageUri.fsPath, settings: serverSettings(), version: String(context.extension.packageJSON.version ?? '') },
+    initializationOptions: {
+      storeDir: context.globalStorageUri.fsPath,
+      settings: serverSettings(),
+      version: String(context.extension.packageJSON.version ?? ''),
+    },
   };
   const lc = new LanguageClient('heal', 'Heal', serverOptions, clientOptions);
   client = lc;
@@ -105,7 +133,8 @@ export function start(context: vscode.ExtensionContext): void {
     await started;
     return lc;
   };
-  const pushSettings = async () => (await ready()).sendNotification(SettingsNotification.type, serverSettings(await remoteSecrets(context)));
+  const pushSettings = async () =>
+    (await ready()).sendNotification(SettingsNotification.type, serverSettings(await remoteSecrets(context)));
   const send = (record: OutputRecord) => void ready().then((c) => c.sendNotification(OutputNotification.type, record));
 
   const tree = new IssuesTree(async (folders) => (await ready()).sendRequest(IssuesRequest.type, { folders }));
@@ -114,14 +143,21 @@ export function start(context: vscode.ExtensionContext): void {
   status.name = 'Heal';
   status.command = 'heal.showIssues';
   const refresh = async () => {
-    const [issues, breaker] = await Promise.all([tree.reload(), ready().then((c) => c.sendRequest(BreakerRequest.type, {}))]);
+    const [issues, breaker] = await Promise.all([
+      tree.reload(),
+      ready().then((c) => c.sendRequest(BreakerRequest.type, {})),
+    ]);
     view.badge = issues.length ? { value: issues.length, tooltip: `${issues.length} open issue(s)` } : undefined;
     view.description = tree.folder ? folderLabel(tree.folder) : undefined;
     const paused = breaker.state === 'open';
     status.text = `${paused ? '$(circle-slash)' : '$(pulse)'} Heal: ${issues.length}${paused ? ' · fixes paused' : ''}`;
     status.tooltip =
       `${issues.length} open issue(s) — click to show` +
-      (paused ? `\nCircuit breaker open after repeated reverts: Heal applies no fixes until ${new Date(breaker.reopensAt ?? Date.now()).toLocaleTimeString()}.` : breaker.state === 'halfOpen' ? '\nCircuit breaker half-open: the next fix is a trial.' : '');
+      (paused
+        ? `\nCircuit breaker open after repeated reverts: Heal applies no fixes until ${new Date(breaker.reopensAt ?? Date.now()).toLocaleTimeString()}.`
+        : breaker.state === 'halfOpen'
+          ? '\nCircuit breaker half-open: the next fix is a trial.'
+          : '');
     status.backgroundColor = paused ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     status.show();
   };
@@ -148,12 +184,20 @@ export function start(context: vscode.ExtensionContext): void {
       await tree.reload();
       const node = tree.find(fingerprint);
       if (node) await view.reveal(node, { select: true, focus: true, expand: true });
-      else void vscode.window.showInformationMessage('Heal: this error is not an open issue (it may have been fixed or ignored).');
+      else
+        void vscode.window.showInformationMessage(
+          'Heal: this error is not an open issue (it may have been fixed or ignored).',
+        );
     }),
     registerVirtualDocuments(() => client),
     registerShellIntegrationNotice(context),
     registerDiagnosticsFallback(send, () => readSettings().enabled && !capture.active),
-    registerDoctorPanel(context.extensionUri, context.globalStorageUri.fsPath, async (remote) => (await ready()).sendRequest(DoctorRequest.type, { remote }), () => capture.active),
+    registerDoctorPanel(
+      context.extensionUri,
+      context.globalStorageUri.fsPath,
+      async (remote) => (await ready()).sendRequest(DoctorRequest.type, { remote }),
+      () => capture.active,
+    ),
     registerRemoteConfig(context, () => void pushSettings()),
     registerMetricsPanel(context, async (days) => (await ready()).sendRequest(MetricsRequest.type, { days })),
     registerConsentPanel(context, async (p) => (await ready()).sendRequest(ReportRequest.type, p)),
@@ -161,7 +205,13 @@ export function start(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('heal.refreshIssues', refresh),
     vscode.commands.registerCommand('heal.filterFolder', async () => {
       const folders = vscode.workspace.workspaceFolders ?? [];
-      const picked = await vscode.window.showQuickPick([{ label: 'All folders', folder: undefined }, ...folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, folder }))], { title: 'Heal: show issues of' });
+      const picked = await vscode.window.showQuickPick(
+        [
+          { label: 'All folders', folder: undefined },
+          ...folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, folder })),
+        ],
+        { title: 'Heal: show issues of' },
+      );
       if (!picked) return;
       tree.folder = picked.folder;
       await refresh();
@@ -174,11 +224,17 @@ export function start(context: vscode.ExtensionContext): void {
       const fingerprint = (await issueOf(arg, view, tree, 'Unquarantine'))?.fingerprint;
       if (!fingerprint) return;
       const ok = await (await ready()).sendRequest(UnquarantineRequest.type, { fingerprint });
-      void vscode.window.showInformationMessage(ok ? 'Heal: the pattern is suggested again.' : `Heal: no pattern ${fingerprint}.`);
+      void vscode.window.showInformationMessage(
+        ok ? 'Heal: the pattern is suggested again.' : `Heal: no pattern ${fingerprint}.`,
+      );
     }),
     vscode.commands.registerCommand('heal.explain', async (arg?: IssueNode | IssueItem) => {
       const issue = await issueOf(arg, view, tree, 'Explain');
-      if (issue) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.parse(`heal-explain:/${issue.fingerprint}.md`));
+      if (issue)
+        await vscode.commands.executeCommand(
+          'markdown.showPreview',
+          vscode.Uri.parse(`heal-explain:/${issue.fingerprint}.md`),
+        );
     }),
     vscode.commands.registerCommand('heal.revealInFile', async (arg?: IssueNode | IssueItem) => {
       const issue = await issueOf(arg, view, tree, 'Reveal in File');
@@ -186,7 +242,9 @@ export function start(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('heal.applyFix', async (arg?: IssueNode | IssueItem) => {
       if (!vscode.workspace.isTrusted) {
-        void vscode.window.showErrorMessage('Heal: this workspace is not trusted, so fixes are not applied. Trust the workspace to apply fixes.');
+        void vscode.window.showErrorMessage(
+          'Heal: this workspace is not trusted, so fixes are not applied. Trust the workspace to apply fixes.',
+        );
         return;
       }
       const issue = await issueOf(arg, view, tree, 'Apply Fix');
@@ -201,18 +259,31 @@ export function start(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('heal.scanOutput', async () => {
       // The selection, else the whole active document (a saved log), else the clipboard.
       const editor = vscode.window.activeTextEditor;
-      const text = editor ? (editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection)) : await vscode.env.clipboard.readText();
+      const text = editor
+        ? editor.selection.isEmpty
+          ? editor.document.getText()
+          : editor.document.getText(editor.selection)
+        : await vscode.env.clipboard.readText();
       if (!text.trim()) {
-        void vscode.window.showInformationMessage('Heal: nothing to scan. Select command output, open a log file, or copy output to the clipboard.');
+        void vscode.window.showInformationMessage(
+          'Heal: nothing to scan. Select command output, open a log file, or copy output to the clipboard.',
+        );
         return;
       }
       const now = new Date().toISOString();
-      const folder = editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : vscode.workspace.workspaceFolders?.[0];
+      const folder = editor
+        ? vscode.workspace.getWorkspaceFolder(editor.document.uri)
+        : vscode.workspace.workspaceFolders?.[0];
       send({ source: 'file', cwd: folder?.uri.fsPath, exitCode: 1, startedAt: now, endedAt: now, text });
     }),
     vscode.commands.registerCommand('heal.runCommand', async () => {
       if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('Heal runs no commands in an untrusted workspace. Trust the workspace to run commands; Heal: Scan Output… still reads output you select or copy.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+        void vscode.window
+          .showWarningMessage(
+            'Heal runs no commands in an untrusted workspace. Trust the workspace to run commands; Heal: Scan Output… still reads output you select or copy.',
+            'Manage Workspace Trust',
+          )
+          .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
         return;
       }
       const command = await vscode.window.showInputBox({ prompt: 'Command to run with Heal watching' });
@@ -222,14 +293,19 @@ export function start(context: vscode.ExtensionContext): void {
       if (terminal.shellIntegration) terminal.shellIntegration.executeCommand(command);
       else terminal.sendText(`heal run -- ${command}`);
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('heal') || e.affectsConfiguration('terminal.integrated.env')) && void pushSettings()),
+    vscode.workspace.onDidChangeConfiguration(
+      (e) =>
+        (e.affectsConfiguration('heal') || e.affectsConfiguration('terminal.integrated.env')) && void pushSettings(),
+    ),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void pushSettings()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
       if (tree.folder && !vscode.workspace.workspaceFolders?.includes(tree.folder)) tree.folder = undefined;
       void pushSettings().then(refresh);
     }),
   );
-  void putCliOnPath(context).catch((e: Error) => lc.outputChannel.appendLine(`Heal: could not put the heal CLI on the terminal's PATH: ${e.message}`));
+  void putCliOnPath(context).catch((e: Error) =>
+    lc.outputChannel.appendLine(`Heal: could not put the heal CLI on the terminal's PATH: ${e.message}`),
+  );
 
   void started.then(
     () => {
@@ -243,23 +319,41 @@ export function start(context: vscode.ExtensionContext): void {
       void offerBackfillOnce(context, (folders) => lc.sendRequest(BackfillRequest.type, { folders }));
       // Reports the user filed that were resolved since: told once (the server checks its local cache only).
       void lc.sendRequest(ResolvedReportsRequest.type, {}).then((resolved) => {
-        for (const r of resolved) void vscode.window.showInformationMessage(`Heal: the problem you reported (${r.summary}) is resolved${r.note ? `: ${r.note}` : ''}.`);
+        for (const r of resolved)
+          void vscode.window.showInformationMessage(
+            `Heal: the problem you reported (${r.summary}) is resolved${r.note ? `: ${r.note}` : ''}.`,
+          );
       });
       return refresh();
     },
-    (e: unknown) => void vscode.window.showErrorMessage(`Heal: the language server did not start (${(e as Error).message}). See the Heal output channel.`),
+    (e: unknown) =>
+      void vscode.window.showErrorMessage(
+        `Heal: the language server did not start (${(e as Error).message}). See the Heal output channel.`,
+      ),
   );
 }
 
 /** Once per install: offer to learn from the logs already in the workspace. Dismissing it means No. */
-async function offerBackfillOnce(context: vscode.ExtensionContext, run: (folders: string[]) => Promise<{ files: number; bytes: number; events: number }>): Promise<void> {
+async function offerBackfillOnce(
+  context: vscode.ExtensionContext,
+  run: (folders: string[]) => Promise<{ files: number; bytes: number; events: number }>,
+): Promise<void> {
   const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
   if (!folders.length || !vscode.workspace.isTrusted || context.globalState.get('heal.backfillOffered')) return;
   await context.globalState.update('heal.backfillOffered', true);
-  const choice = await vscode.window.showInformationMessage('Heal: learn from the logs already in this workspace (*.log, JUnit reports, pytest failures)? Nothing leaves your machine.', 'Scan Logs', 'No');
+  const choice = await vscode.window.showInformationMessage(
+    'Heal: learn from the logs already in this workspace (*.log, JUnit reports, pytest failures)? Nothing leaves your machine.',
+    'Scan Logs',
+    'No',
+  );
   if (choice !== 'Scan Logs') return;
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Heal: scanning logs…' }, () => run(folders));
-  void vscode.window.showInformationMessage(`Heal: ${result.files} log file(s), ${(result.bytes / (1 << 20)).toFixed(1)} MB scanned; ${result.events} failure(s) remembered.`);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Heal: scanning logs…' },
+    () => run(folders),
+  );
+  void vscode.window.showInformationMessage(
+    `Heal: ${result.files} log file(s), ${(result.bytes / (1 << 20)).toFixed(1)} MB scanned; ${result.events} failure(s) remembered.`,
+  );
 }
 
 export async function stop(): Promise<void> {

@@ -42,9 +42,20 @@ class HealPty implements vscode.Pseudoterminal {
     this.child.on('close', async (code) => {
       const exitCode = code ?? 1;
       this.writer.fire(`\r\n\x1b[2m[exit ${exitCode}]\x1b[0m\r\n`);
-      const record = { source: 'task' as const, commandLine: this.command, cwd: this.cwd, exitCode, startedAt, endedAt: new Date().toISOString(), text: captured.slice(-MAX_CAPTURE) };
+      const record = {
+        source: 'task' as const,
+        commandLine: this.command,
+        cwd: this.cwd,
+        exitCode,
+        startedAt,
+        endedAt: new Date().toISOString(),
+        text: captured.slice(-MAX_CAPTURE),
+      };
       // The summary, if Heal answers in time; the task ends either way.
-      const lines = await Promise.race([this.send(record).catch(() => []), new Promise<string[]>((r) => setTimeout(() => r([]), 5000))]);
+      const lines = await Promise.race([
+        this.send(record).catch(() => []),
+        new Promise<string[]>((r) => setTimeout(() => r([]), 5000)),
+      ]);
       if (lines.length) this.writer.fire(`\r\n${lines.map((l) => `\x1b[1m${l}\x1b[0m`).join('\r\n')}\r\n`);
       this.closer.fire(exitCode);
     });
@@ -66,9 +77,18 @@ export function registerHealTasks(send: (record: OutputRecord) => Promise<string
     resolveTask(task) {
       const def = task.definition as HealTaskDefinition;
       if (!def.command) return undefined;
-      const folder = typeof task.scope === 'object' ? task.scope.uri.fsPath : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+      const folder =
+        typeof task.scope === 'object'
+          ? task.scope.uri.fsPath
+          : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
       const cwd = def.cwd ?? folder;
-      return new vscode.Task(def, task.scope ?? vscode.TaskScope.Workspace, task.name, 'heal', new vscode.CustomExecution(async () => new HealPty(def.command, cwd, send)));
+      return new vscode.Task(
+        def,
+        task.scope ?? vscode.TaskScope.Workspace,
+        task.name,
+        'heal',
+        new vscode.CustomExecution(async () => new HealPty(def.command, cwd, send)),
+      );
     },
   });
 }

@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Metrics } from '../shared/metrics/metrics';
 
-export function registerMetricsPanel(context: vscode.ExtensionContext, metrics: (days: number) => Promise<Metrics>): vscode.Disposable {
+export function registerMetricsPanel(
+  context: vscode.ExtensionContext,
+  metrics: (days: number) => Promise<Metrics>,
+): vscode.Disposable {
   let panel: vscode.WebviewPanel | undefined;
   let days = 30;
   const post = async () => panel && void panel.webview.postMessage({ type: 'metrics', metrics: await metrics(days) });
@@ -15,13 +18,22 @@ export function registerMetricsPanel(context: vscode.ExtensionContext, metrics: 
     }
     const root = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
-    panel = vscode.window.createWebviewPanel('heal.metrics', 'Heal: Metrics', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [root, media], retainContextWhenHidden: false });
+    panel = vscode.window.createWebviewPanel('heal.metrics', 'Heal: Metrics', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [root, media],
+      retainContextWhenHidden: false,
+    });
     panel.onDidDispose(() => (panel = undefined));
     panel.webview.onDidReceiveMessage((m: { type?: string; days?: number }) => {
       if (m.type === 'refresh' && Number.isInteger(m.days) && m.days! > 0) days = m.days!;
       if (m.type === 'ready' || m.type === 'refresh') void post();
     });
-    panel.webview.html = html(panel.webview, vscode.Uri.joinPath(root, 'chart.umd.min.js'), vscode.Uri.joinPath(root, 'vscode-elements.js'), vscode.Uri.joinPath(media, 'metricsView.js'));
+    panel.webview.html = html(
+      panel.webview,
+      vscode.Uri.joinPath(root, 'chart.umd.min.js'),
+      vscode.Uri.joinPath(root, 'vscode-elements.js'),
+      vscode.Uri.joinPath(media, 'metricsView.js'),
+    );
   });
 }
 

@@ -27,7 +27,10 @@ export function registerRemoteConfig(context: vscode.ExtensionContext, changed: 
         value: current.remoteUrl,
         placeHolder: 'https://<project>.supabase.co',
         ignoreFocusOut: true,
-        validateInput: (v) => (!v.trim() || /^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : 'Enter an http(s) URL such as https://abc.supabase.co'),
+        validateInput: (v) =>
+          !v.trim() || /^https?:\/\/[^\s/]+/.test(v.trim())
+            ? undefined
+            : 'Enter an http(s) URL such as https://abc.supabase.co',
       });
       if (url === undefined) return;
       await updateSetting('remoteUrl', url.trim());
@@ -49,21 +52,28 @@ export function registerRemoteConfig(context: vscode.ExtensionContext, changed: 
         prompt: 'The Heal project (team) whose patterns you share; your account must be a member of it',
         value: current.remoteProject,
         ignoreFocusOut: true,
-        validateInput: (v) => (/^[A-Za-z0-9._-]{1,64}$/.test(v.trim()) ? undefined : 'Letters, digits, dot, dash and underscore (at most 64)'),
+        validateInput: (v) =>
+          /^[A-Za-z0-9._-]{1,64}$/.test(v.trim())
+            ? undefined
+            : 'Letters, digits, dot, dash and underscore (at most 64)',
       });
       if (project === undefined) return;
       const token = await vscode.window.showInputBox({
         title: 'Heal: shared memory (4/4)',
-        prompt: 'Your access token (a JWT from your Supabase sign-in); stored in VS Code SecretStorage. Empty: keep the current one',
+        prompt:
+          'Your access token (a JWT from your Supabase sign-in); stored in VS Code SecretStorage. Empty: keep the current one',
         password: true,
         ignoreFocusOut: true,
-        validateInput: (v) => (!v.trim() || /^[\w-]+\.[\w-]+\.[\w-]+$/.test(v.trim()) ? undefined : 'A JWT has three dot-separated parts'),
+        validateInput: (v) =>
+          !v.trim() || /^[\w-]+\.[\w-]+\.[\w-]+$/.test(v.trim()) ? undefined : 'A JWT has three dot-separated parts',
       });
       if (token === undefined) return;
       await updateSetting('remoteProject', project.trim());
       if (token.trim()) await context.secrets.store(TOKEN_SECRET, token.trim());
       await context.secrets.store(KEY_SECRET, key.trim());
-      void vscode.window.showInformationMessage(`Heal: shared memory set to ${new URL(url.trim()).host}. Heal: Doctor shows whether it is reachable.`);
+      void vscode.window.showInformationMessage(
+        `Heal: shared memory set to ${new URL(url.trim()).host}. Heal: Doctor shows whether it is reachable.`,
+      );
     }),
   );
 }

@@ -41,7 +41,9 @@ export function updateSetting<K extends keyof typeof WRITABLE>(key: K, value: Ex
  */
 export function terminalPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const platform = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux';
-  const overlay = vscode.workspace.getConfiguration('terminal.integrated').get<Record<string, string | null>>(`env.${platform}`) ?? {};
+  const overlay =
+    vscode.workspace.getConfiguration('terminal.integrated').get<Record<string, string | null>>(`env.${platform}`) ??
+    {};
   const key = Object.keys(overlay).find((k) => k.toUpperCase() === 'PATH');
   const value = key ? overlay[key] : undefined;
   if (typeof value !== 'string') return undefined;

@@ -19,7 +19,11 @@ export function registerShellIntegrationNotice(context: vscode.ExtensionContext)
           'Open Doctor',
         )
         .then((choice) => {
-          const commands: Record<string, string> = { 'Run Command with Heal…': 'heal.runCommand', 'Scan Output…': 'heal.scanOutput', 'Open Doctor': 'heal.doctor' };
+          const commands: Record<string, string> = {
+            'Run Command with Heal…': 'heal.runCommand',
+            'Scan Output…': 'heal.scanOutput',
+            'Open Doctor': 'heal.doctor',
+          };
           const command = choice && commands[choice];
           if (command) void vscode.commands.executeCommand(command);
         });

@@ -8,7 +8,10 @@ const MAX_CAPTURE = 512 * 1024;
 const DRAIN_LIMIT_MS = 500;
 
 export class TerminalCapture implements vscode.Disposable {
-  private readonly buffers = new Map<vscode.TerminalShellExecution, { text: string; startedAt: string; drained: Promise<void> }>();
+  private readonly buffers = new Map<
+    vscode.TerminalShellExecution,
+    { text: string; startedAt: string; drained: Promise<void> }
+  >();
   private readonly disposables: vscode.Disposable[] = [];
   /** Whether a terminal with shell integration has been seen (Doctor reports it). */
   active = false;
@@ -38,16 +41,19 @@ export class TerminalCapture implements vscode.Disposable {
         this.buffers.delete(e.execution);
         // The stream ends with the execution; wait for what arrived with the end marker, but not for long.
         void Promise.race([entry?.drained, new Promise((r) => setTimeout(r, DRAIN_LIMIT_MS))]).then(() => {
-          send({
-            source: 'terminal',
-            commandLine: e.execution.commandLine.value,
-            cwd: e.execution.cwd?.fsPath,
-            // No exit code (Ctrl-C, subshell): treated as a failure.
-            exitCode: e.exitCode ?? 1,
-            startedAt: entry?.startedAt ?? new Date().toISOString(),
-            endedAt: new Date().toISOString(),
-            text: entry?.text.slice(-MAX_CAPTURE) ?? '',
-          }, endedAt);
+          send(
+            {
+              source: 'terminal',
+              commandLine: e.execution.commandLine.value,
+              cwd: e.execution.cwd?.fsPath,
+              // No exit code (Ctrl-C, subshell): treated as a failure.
+              exitCode: e.exitCode ?? 1,
+              startedAt: entry?.startedAt ?? new Date().toISOString(),
+              endedAt: new Date().toISOString(),
+              text: entry?.text.slice(-MAX_CAPTURE) ?? '',
+            },
+            endedAt,
+          );
         });
       }),
     );

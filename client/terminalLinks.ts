@@ -16,7 +16,14 @@ export function registerTerminalLinks(reveal: (fingerprint: string) => Thenable<
       const [event] = scanText(line).events;
       if (!event || event.severity !== 'error') return [];
       const start = Math.max(0, line.indexOf(event.message.slice(0, 20)));
-      return [{ startIndex: start, length: Math.min(line.length - start, Math.max(event.message.length, 1)), tooltip: `Heal: ${event.tool}/${event.category} — show in Issues`, fingerprint: event.fingerprint }];
+      return [
+        {
+          startIndex: start,
+          length: Math.min(line.length - start, Math.max(event.message.length, 1)),
+          tooltip: `Heal: ${event.tool}/${event.category} — show in Issues`,
+          fingerprint: event.fingerprint,
+        },
+      ];
     },
     handleTerminalLink(link: HealLink) {
       void reveal(link.fingerprint);

@@ -14,7 +14,9 @@
   level.addEventListener('change', update);
   // vscode-textfield re-emits its input's events; keyup covers typing however the element reports it.
   for (const type of ['input', 'change', 'keyup']) contact.addEventListener(type, update);
-  send.addEventListener('click', () => vscode.postMessage({ type: 'send', consent: level.value, contact: contact.value, remember: remember.checked }));
+  send.addEventListener('click', () =>
+    vscode.postMessage({ type: 'send', consent: level.value, contact: contact.value, remember: remember.checked }),
+  );
   document.getElementById('cancel').addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
 
   window.addEventListener('message', (e) => {
@@ -22,7 +24,9 @@
     if (m.type === 'preview') {
       if (m.seq !== seq) return;
       preview.textContent = m.body || '';
-      document.getElementById('bytes').textContent = m.body ? `${new TextEncoder().encode(m.body).length} bytes, exactly as they would be sent` : '';
+      document.getElementById('bytes').textContent = m.body
+        ? `${new TextEncoder().encode(m.body).length} bytes, exactly as they would be sent`
+        : '';
       contact.invalid = Boolean(m.contactError);
       status.textContent = m.contactError || m.error || '';
       send.disabled = Boolean(m.contactError || m.error || !m.body);

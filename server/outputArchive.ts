@@ -44,7 +44,10 @@ export class OutputArchive {
 
   /** The `heal-output:` URI of an archived output and the 0-based line in it of 1-based output line `line`. */
   locate(entry: ArchivedOutput, line: number): { uri: string; line: number } {
-    return { uri: `${OUTPUT_SCHEME}:/${entry.id}/${slug(entry.commandLine)}.log`, line: Math.max(0, line - 1 - entry.droppedLines) };
+    return {
+      uri: `${OUTPUT_SCHEME}:/${entry.id}/${slug(entry.commandLine)}.log`,
+      line: Math.max(0, line - 1 - entry.droppedLines),
+    };
   }
 
   /** The archived output a `heal-output:` URI names. */
@@ -62,5 +65,10 @@ function countLines(s: string): number {
 
 /** A readable file name for the editor tab, from the command that printed the output. */
 function slug(commandLine: string | undefined): string {
-  return (commandLine ?? 'output').replace(/[^A-Za-z0-9_]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'output';
+  return (
+    (commandLine ?? 'output')
+      .replace(/[^A-Za-z0-9_]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'output'
+  );
 }

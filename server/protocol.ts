@@ -93,7 +93,11 @@ export namespace IssuesRequest {
 /** The circuit breaker, for the status bar: `open` means Heal applies no fixes until `reopensAt` (epoch ms). */
 export namespace BreakerRequest {
   export const method = 'heal/breaker' as const;
-  export const type = new RequestType<Record<string, never>, { state: 'closed' | 'open' | 'halfOpen'; reopensAt?: number }, void>(method);
+  export const type = new RequestType<
+    Record<string, never>,
+    { state: 'closed' | 'open' | 'halfOpen'; reopensAt?: number },
+    void
+  >(method);
 }
 
 export namespace MetricsRequest {
@@ -104,7 +108,9 @@ export namespace MetricsRequest {
 /** Learn from the logs already in these folders (see shared/backfill); answers what was found. */
 export namespace BackfillRequest {
   export const method = 'heal/backfill' as const;
-  export const type = new RequestType<{ folders: string[] }, { files: number; bytes: number; events: number }, void>(method);
+  export const type = new RequestType<{ folders: string[] }, { files: number; bytes: number; events: number }, void>(
+    method,
+  );
 }
 
 /** A report about the last failure: `send: false` answers the exact bytes that would be sent (the preview). */

@@ -38,7 +38,13 @@ import { loadConfig } from '../shared/config';
 import { parseContact } from '../shared/report/consent';
 import { lastFailure } from '../shared/report/lastFailure';
 import { recordCrash, recordRefusal } from '../shared/report/incidents';
-import { fileReport, flushQueue, markAnnounced, refreshStatuses, unannouncedResolutions } from '../shared/report/outbox';
+import {
+  fileReport,
+  flushQueue,
+  markAnnounced,
+  refreshStatuses,
+  unannouncedResolutions,
+} from '../shared/report/outbox';
 import { buildReport, serializeReport, type DiagnosticReport } from '../shared/report/report';
 import { httpSink, type ReportSink } from '../shared/report/sink';
 import { knownEdges, openPatterns, recordRun } from '../shared/store/patterns';
@@ -143,19 +149,44 @@ function uriOf(file: string, cwd: string): string | undefined {
   return existsSync(abs) ? pathToFileURL(abs).toString() : undefined;
 }
 
-function diagnosticOf(e: ErrorEvent, top: Suggestion | undefined, root: ErrorEvent | undefined, rootUri: string | undefined, output: ArchivedOutput): Diagnostic {
+function diagnosticOf(
+  e: ErrorEvent,
+  top: Suggestion | undefined,
+  root: ErrorEvent | undefined,
+  rootUri: string | undefined,
+  output: ArchivedOutput,
+): Diagnostic {
   const line = Math.max(0, (e.line ?? 1) - 1);
   const col = Math.max(0, (e.column ?? 1) - 1);
-  const at = (uri: string, l: number) => ({ uri, range: { start: { line: l, character: 0 }, end: { line: l, character: 1000 } } });
+  const at = (uri: string, l: number) => ({
+    uri,
+    range: { start: { line: l, character: 0 }, end: { line: l, character: 1000 } },
+  });
   const captured = outputs.locate(output, e.startLine);
-  const relatedInformation: DiagnosticRelatedInformation[] = [{ location: at(captured.uri, captured.line), message: `Output of ${output.commandLine ? `\`${output.commandLine}\`` : 'the command'}` }];
+  const relatedInformation: DiagnosticRelatedInformation[] = [
+    {
+      location: at(captured.uri, captured.line),
+      message: `Output of ${output.commandLine ? `\`${output.commandLine}\`` : 'the command'}`,
+    },
+  ];
   if (root) {
-    const rootAt = rootUri && root.line ? at(rootUri, root.line - 1) : ((r) => at(r.uri, r.line))(outputs.locate(output, root.startLine));
+    const rootAt =
+      rootUri && root.line
+        ? at(rootUri, root.line - 1)
+        : ((r) => at(r.uri, r.line))(outputs.locate(output, root.startLine));
     relatedInformation.unshift({ location: rootAt, message: `Root cause: ${root.message}` });
   }
   return {
-    range: { start: { line, character: col }, end: { line, character: e.column ? col + Math.max(1, (e.data?.name ?? e.data?.module ?? '').length) : 1000 } },
-    severity: e.severity === 'error' ? DiagnosticSeverity.Error : e.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    range: {
+      start: { line, character: col },
+      end: { line, character: e.column ? col + Math.max(1, (e.data?.name ?? e.data?.module ?? '').length) : 1000 },
+    },
+    severity:
+      e.severity === 'error'
+        ? DiagnosticSeverity.Error
+        : e.severity === 'warning'
+          ? DiagnosticSeverity.Warning
+          : DiagnosticSeverity.Information,
     source: 'Heal',
     code: e.fingerprint.slice(0, 8),
     codeDescription: { href: explainUri(e.fingerprint) },
@@ -180,7 +211,14 @@ async function handleOutput(record: OutputRecord): Promise<string[]> {
     issue.causedBy = e.causedBy;
     issue.cwd = cwd;
     if (e.file) issue.file = path.resolve(cwd, e.file);
-    issue.occurrences = [...issue.occurrences, { at: record.endedAt, commandLine: record.commandLine ?? null, output: output ? outputs.locate(output, e.startLine) : null }].slice(-MAX_OCCURRENCES);
+    issue.occurrences = [
+      ...issue.occurrences,
+      {
+        at: record.endedAt,
+        commandLine: record.commandLine ?? null,
+        output: output ? outputs.locate(output, e.startLine) : null,
+      },
+    ].slice(-MAX_OCCURRENCES);
   }
   // A passing run of a command clears what that command reported before.
   if (record.commandLine) {
@@ -195,9 +233,23 @@ async function handleOutput(record: OutputRecord): Promise<string[]> {
   const team = await shared.get();
   if (failed && output) {
     const sources = [new LocalPatternSource(store), ...(team ? [team.remote] : [])];
-    const found = await lookupRun(events, { command: record.commandLine, output: text, exitCode: record.exitCode, cwd, sources, workspaceRoot, flaky: flakyPatterns(before, events.map((e) => e.fingerprint)) });
+    const found = await lookupRun(events, {
+      command: record.commandLine,
+      output: text,
+      exitCode: record.exitCode,
+      cwd,
+      sources,
+      workspaceRoot,
+      flaky: flakyPatterns(
+        before,
+        events.map((e) => e.fingerprint),
+      ),
+    });
     suggestions = found.map((s) => withBaseHashes(s, cwd));
-    for (const e of events) sessionIssue(e.fingerprint).suggestions = suggestions.filter((s) => s.fingerprint === e.fingerprint || !s.fingerprint);
+    for (const e of events)
+      sessionIssue(e.fingerprint).suggestions = suggestions.filter(
+        (s) => s.fingerprint === e.fingerprint || !s.fingerprint,
+      );
     const byUri = new Map<string, Array<{ diagnostic: Diagnostic; command?: string; fingerprint: string }>>();
     for (const e of events) {
       if (!e.file) continue;
@@ -205,31 +257,57 @@ async function handleOutput(record: OutputRecord): Promise<string[]> {
       if (!uri) continue;
       const root = e.causedBy ? events.find((x) => x.fingerprint === e.causedBy) : undefined;
       const rootUri = root?.file ? uriOf(root.file, cwd) : undefined;
-      const entry = { diagnostic: diagnosticOf(e, topSuggestion(e.fingerprint), root, rootUri, output), command: record.commandLine, fingerprint: e.fingerprint };
+      const entry = {
+        diagnostic: diagnosticOf(e, topSuggestion(e.fingerprint), root, rootUri, output),
+        command: record.commandLine,
+        fingerprint: e.fingerprint,
+      };
       byUri.set(uri, [...(byUri.get(uri) ?? []), entry]);
     }
     for (const [uri, entries] of byUri) {
       // The same error at the same place, reported again by any command, replaces the older diagnostic.
-      const key = (x: { fingerprint: string; diagnostic: Diagnostic }) => `${x.fingerprint}@${x.diagnostic.range.start.line}:${x.diagnostic.range.start.character}`;
+      const key = (x: { fingerprint: string; diagnostic: Diagnostic }) =>
+        `${x.fingerprint}@${x.diagnostic.range.start.line}:${x.diagnostic.range.start.character}`;
       const fresh = new Set(entries.map(key));
-      publish(uri, [...(published.get(uri) ?? []).filter((x) => x.command !== record.commandLine && !fresh.has(key(x))), ...entries]);
+      publish(uri, [
+        ...(published.get(uri) ?? []).filter((x) => x.command !== record.commandLine && !fresh.has(key(x))),
+        ...entries,
+      ]);
     }
     const fileless = events.filter((e) => !e.file && e.severity === 'error' && !e.causedBy);
     if (fileless.length) {
       const top = topSuggestion(fileless[0].fingerprint);
       const action = top && top.fix.kind !== 'advice' ? { title: 'Apply fix' } : undefined;
-      void connection.window.showWarningMessage(`Heal: ${fileless[0].message}${top ? ` — suggested: ${top.fix.description}` : ''}`, ...(action ? [action] : [])).then(async (chosen) => {
-        if (chosen && top) await applyFromEditor(top.fix.id);
-      });
+      void connection.window
+        .showWarningMessage(
+          `Heal: ${fileless[0].message}${top ? ` — suggested: ${top.fix.description}` : ''}`,
+          ...(action ? [action] : []),
+        )
+        .then(async (chosen) => {
+          if (chosen && top) await applyFromEditor(top.fix.id);
+        });
     }
   }
   const errors = [...new Set(events.filter((e) => e.severity === 'error').map((e) => e.fingerprint))];
   const snap = record.commandLine && record.exitCode !== 0 && errors.length ? await snapshot(cwd) : undefined;
   await store.update((data) => {
-    const run = recordRun(data, events, { source: record.source, commandLine: record.commandLine, cwd, exitCode: record.exitCode });
+    const run = recordRun(data, events, {
+      source: record.source,
+      commandLine: record.commandLine,
+      cwd,
+      exitCode: record.exitCode,
+    });
     team?.queueRun(data, events, run.at);
-    if (suggestions.some((s) => s.fix.kind !== 'advice')) recordProposals(data, suggestions, { commandLine: record.commandLine, cwd });
-    if (snap && record.commandLine) noteFailure(data, { commandLine: record.commandLine, cwd, snapshot: snap, fingerprints: errors, at: record.endedAt });
+    if (suggestions.some((s) => s.fix.kind !== 'advice'))
+      recordProposals(data, suggestions, { commandLine: record.commandLine, cwd });
+    if (snap && record.commandLine)
+      noteFailure(data, {
+        commandLine: record.commandLine,
+        cwd,
+        snapshot: snap,
+        fingerprints: errors,
+        at: record.endedAt,
+      });
   });
   void connection.sendNotification(IssuesChangedNotification.type);
   if (team && events.length) shared.sync();
@@ -240,14 +318,23 @@ async function handleOutput(record: OutputRecord): Promise<string[]> {
 
 /** The run's failures grouped by root cause, each with its best fix: what a task prints when it ends. */
 function summary(events: ErrorEvent[], suggestions: Suggestion[]): string[] {
-  const roots = [...new Map(events.filter((e) => e.severity === 'error' && !e.causedBy).map((e) => [e.fingerprint, e])).values()];
+  const roots = [
+    ...new Map(events.filter((e) => e.severity === 'error' && !e.causedBy).map((e) => [e.fingerprint, e])).values(),
+  ];
   if (!roots.length) return [];
-  const lines = [`Heal: ${roots.length} root cause(s) of ${events.filter((e) => e.severity === 'error').length} error(s)`];
+  const lines = [
+    `Heal: ${roots.length} root cause(s) of ${events.filter((e) => e.severity === 'error').length} error(s)`,
+  ];
   for (const root of roots) {
     const followers = events.filter((e) => e.causedBy === root.fingerprint).length;
     const fix = suggestions.find((s) => s.fingerprint === root.fingerprint);
-    lines.push(`  ✗ ${root.message.split('\n')[0]}${root.file ? `  (${root.file}${root.line ? `:${root.line}` : ''})` : ''}${followers ? ` — causes ${followers} more` : ''}`);
-    if (fix) lines.push(`    → ${fix.fix.description}${fix.fix.kind === 'advice' ? '' : ' (quick fix in the editor, or Heal: Apply Fix in the Issues view)'}`);
+    lines.push(
+      `  ✗ ${root.message.split('\n')[0]}${root.file ? `  (${root.file}${root.line ? `:${root.line}` : ''})` : ''}${followers ? ` — causes ${followers} more` : ''}`,
+    );
+    if (fix)
+      lines.push(
+        `    → ${fix.fix.description}${fix.fix.kind === 'advice' ? '' : ' (quick fix in the editor, or Heal: Apply Fix in the Issues view)'}`,
+      );
   }
   return lines;
 }
@@ -259,10 +346,16 @@ async function offerUserFix(commandLine: string, cwd: string): Promise<void> {
   const offer = await offerFor(data, commandLine, cwd, healFixed(data));
   if (!offer) return;
   await store.update((d) => keepOffer(d, offer));
-  const choice = await connection.window.showInformationMessage(`Heal: \`${commandLine}\` passes now, after your changes. Remember them as the fix for this failure?`, { title: 'Remember' }, { title: 'Not now' });
+  const choice = await connection.window.showInformationMessage(
+    `Heal: \`${commandLine}\` passes now, after your changes. Remember them as the fix for this failure?`,
+    { title: 'Remember' },
+    { title: 'Not now' },
+  );
   if (choice?.title === 'Remember') {
     await store.update((d) => acceptOffer(d, offer));
-    void connection.window.showInformationMessage('Heal: remembered; next time this failure gets your fix as its first suggestion.');
+    void connection.window.showInformationMessage(
+      'Heal: remembered; next time this failure gets your fix as its first suggestion.',
+    );
   }
 }
 
@@ -299,7 +392,13 @@ connection.onCodeAction((params) => {
       .filter((s) => s.fix.kind !== 'advice')
       .slice(0, 3)
       .forEach((s, i) => {
-        actions.push({ title: `Heal: ${s.fix.description}${s.safety === 'safe' ? '' : ` (${s.safety})`}`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: i === 0, data: { fixId: s.fix.id } });
+        actions.push({
+          title: `Heal: ${s.fix.description}${s.safety === 'safe' ? '' : ` (${s.safety})`}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: i === 0,
+          data: { fixId: s.fix.id },
+        });
       });
   }
   return actions;
@@ -329,7 +428,9 @@ connection.onCodeActionResolve(async (action) => {
   }
   originals.set(fixId, taken);
   for (const key of originals.keys()) if (originals.size > 50) originals.delete(key);
-  action.edit = { changes: Object.fromEntries([...byFile].map(([file, edits]) => [pathToFileURL(file).toString(), edits])) };
+  action.edit = {
+    changes: Object.fromEntries([...byFile].map(([file, edits]) => [pathToFileURL(file).toString(), edits])),
+  };
   action.command = { title: action.title, command: VerifyEditCommand, arguments: [fixId] };
   return action;
 });
@@ -342,7 +443,9 @@ connection.onExecuteCommand(async (params) => {
     originals.delete(fixId);
     if (!taken) return applyFromEditor(fixId);
     // Verification re-runs the command on the files on disk: the editor saves its edits first.
-    await connection.sendRequest(SaveDocumentsRequest.type, { uris: taken.map((t) => pathToFileURL(t.path).toString()) }).catch(() => false);
+    await connection
+      .sendRequest(SaveDocumentsRequest.type, { uris: taken.map((t) => pathToFileURL(t.path).toString()) })
+      .catch(() => false);
     return applyFromEditor(fixId, taken);
   }
 });
@@ -350,7 +453,12 @@ connection.onExecuteCommand(async (params) => {
 /** `heal.autoApply: safe`: the run's best fix is applied without asking only when the policy allows it. */
 async function autoApplyFromEditor(suggestions: Suggestion[], cwd: string): Promise<void> {
   if (!store) return;
-  const check = checkAutoApply(await store.read(), suggestions, { autoApply: settings.autoApply }, { trusted: settings.trusted, cwd });
+  const check = checkAutoApply(
+    await store.read(),
+    suggestions,
+    { autoApply: settings.autoApply },
+    { trusted: settings.trusted, cwd },
+  );
   if (!check) return;
   if (!check.allowed) {
     connection.console.log(`Heal: fix ${check.top.fix.id} not applied automatically: ${check.reasons.join('; ')}`);
@@ -360,11 +468,17 @@ async function autoApplyFromEditor(suggestions: Suggestion[], cwd: string): Prom
 }
 
 /** Applies a proposed fix for the editor: refused in untrusted workspaces; diagnostics cleared when verified. */
-async function applyFromEditor(fixId: string, editedFrom?: KnownContent[], auto = false): Promise<{ ok: boolean; message: string } | undefined> {
+async function applyFromEditor(
+  fixId: string,
+  editedFrom?: KnownContent[],
+  auto = false,
+): Promise<{ ok: boolean; message: string } | undefined> {
   if (!store) return undefined;
   await queue; // the proposal is persisted after its diagnostics are published
   if (!settings.trusted) {
-    void connection.window.showErrorMessage('Heal: this workspace is not trusted, so fixes are not applied. Trust the workspace to apply fixes.');
+    void connection.window.showErrorMessage(
+      'Heal: this workspace is not trusted, so fixes are not applied. Trust the workspace to apply fixes.',
+    );
     return { ok: false, message: 'untrusted' };
   }
   const team = await shared.get();
@@ -374,14 +488,29 @@ async function applyFromEditor(fixId: string, editedFrom?: KnownContent[], auto 
     return { ok: false, message: refusal };
   }
   try {
-    const result = await applyFix({ store, fixId, trusted: settings.trusted, yes: true, auto, verifyTimeoutMs: settings.verifyTimeoutSeconds * 1000, ...(editedFrom ? { editedBy: { originals: editedFrom } } : {}) });
+    const result = await applyFix({
+      store,
+      fixId,
+      trusted: settings.trusted,
+      yes: true,
+      auto,
+      verifyTimeoutMs: settings.verifyTimeoutSeconds * 1000,
+      ...(editedFrom ? { editedBy: { originals: editedFrom } } : {}),
+    });
     if (team) void team.noteApply(result.application.state).then(() => shared.sync());
     const verified = result.application.state === 'verified' || result.application.state === 'applied';
     if (verified && result.application.fingerprint) {
-      for (const [uri, entries] of published) publish(uri, entries.filter((x) => x.fingerprint !== result.application.fingerprint));
+      for (const [uri, entries] of published)
+        publish(
+          uri,
+          entries.filter((x) => x.fingerprint !== result.application.fingerprint),
+        );
     }
-    const why = result.application.state === 'verified' || !result.application.reason ? '' : ` (${result.application.reason})`;
-    void connection.window.showInformationMessage(`Heal: ${auto ? 'applied automatically: ' : ''}${result.application.description} — ${result.application.state}${why}`);
+    const why =
+      result.application.state === 'verified' || !result.application.reason ? '' : ` (${result.application.reason})`;
+    void connection.window.showInformationMessage(
+      `Heal: ${auto ? 'applied automatically: ' : ''}${result.application.description} — ${result.application.state}${why}`,
+    );
     void connection.sendNotification(IssuesChangedNotification.type);
     return { ok: verified, message: result.application.state };
   } catch (e) {
@@ -437,7 +566,10 @@ connection.onRequest(IssuesRequest.type, async (params): Promise<IssueItem[]> =>
   const data = await store.read();
   const cwds = lastCwds(data);
   const open = openPatterns(data);
-  const flaky = flakyPatterns(data, open.map((p) => p.fingerprint));
+  const flaky = flakyPatterns(
+    data,
+    open.map((p) => p.fingerprint),
+  );
   const items = open.map((p) => issueItem(p, cwds.get(p.fingerprint), flaky.has(p.fingerprint)));
   if (!folders?.length) return items;
   return items.filter((i) => {
@@ -447,7 +579,10 @@ connection.onRequest(IssuesRequest.type, async (params): Promise<IssueItem[]> =>
 });
 
 /** Changes a remembered pattern (ignore, unquarantine); false when there is no such pattern. */
-async function changePattern(fingerprint: string, change: (data: StoreData, fingerprint: string) => unknown): Promise<boolean> {
+async function changePattern(
+  fingerprint: string,
+  change: (data: StoreData, fingerprint: string) => unknown,
+): Promise<boolean> {
   if (!store) return false;
   await queue;
   const ok = await store
@@ -462,7 +597,11 @@ async function changePattern(fingerprint: string, change: (data: StoreData, fing
 
 connection.onRequest(IgnoreRequest.type, async ({ fingerprint }) => {
   const ok = await changePattern(fingerprint, ignore);
-  for (const [uri, entries] of published) publish(uri, entries.filter((x) => x.fingerprint !== fingerprint));
+  for (const [uri, entries] of published)
+    publish(
+      uri,
+      entries.filter((x) => x.fingerprint !== fingerprint),
+    );
   return ok;
 });
 
@@ -485,7 +624,10 @@ async function explain(fingerprint: string): Promise<string> {
   if (p.commands.length) lines.push('', 'Seen with:', ...p.commands.map((c) => `- \`${c}\``));
   if (seen?.suggestions.length) {
     lines.push('', '## Suggestions');
-    for (const s of seen.suggestions) lines.push(`- **${s.fix.description}** — ${s.why} (${s.tier}, ${Math.round(s.confidence * 100)}% confidence, ${s.safety})`);
+    for (const s of seen.suggestions)
+      lines.push(
+        `- **${s.fix.description}** — ${s.why} (${s.tier}, ${Math.round(s.confidence * 100)}% confidence, ${s.safety})`,
+      );
   }
   return lines.join('\n');
 }
@@ -499,7 +641,10 @@ connection.onRequest(VirtualDocumentRequest.type, async ({ uri }) => {
 let previewed: { key: string; report: DiagnosticReport } | undefined;
 
 async function reportSink(endpoint?: string): Promise<ReportSink | undefined> {
-  const url = endpoint || (await loadConfig().catch(() => ({}) as { 'report.endpoint'?: string }))['report.endpoint'] || process.env.HEAL_REPORT_URL;
+  const url =
+    endpoint ||
+    (await loadConfig().catch(() => ({}) as { 'report.endpoint'?: string }))['report.endpoint'] ||
+    process.env.HEAL_REPORT_URL;
   if (url) return httpSink(url);
   const team = await shared.get();
   return team ? remoteReportSink(team.remote) : undefined;
@@ -521,18 +666,32 @@ connection.onRequest(ReportRequest.type, async ({ consent, contact, endpoint, se
   previewed = { key, report };
   const body = serializeReport(report);
   if (!send) return { ok: true, body, message: `${Buffer.byteLength(body)} bytes` };
-  if (!settings.trusted) return { ok: false, body, message: 'This workspace is not trusted; Heal sends no reports from it.' };
+  if (!settings.trusted)
+    return { ok: false, body, message: 'This workspace is not trusted; Heal sends no reports from it.' };
   let sink;
   try {
     sink = await reportSink(endpoint);
   } catch (e) {
     return { ok: false, body, message: (e as Error).message };
   }
-  if (!sink) return { ok: false, body, message: 'No report endpoint configured (heal config set report.endpoint https://…); nothing was sent.' };
+  if (!sink)
+    return {
+      ok: false,
+      body,
+      message: 'No report endpoint configured (heal config set report.endpoint https://…); nothing was sent.',
+    };
   try {
     const result = await fileReport(store, sink, report, { budgetMs: 2000 });
     previewed = undefined;
-    return { ok: true, body, result, message: result === 'sent' ? `Sent to ${sink.describe}; Heal will tell you when it is resolved.` : `${sink.describe} is unreachable; the report is queued and sent later.` };
+    return {
+      ok: true,
+      body,
+      result,
+      message:
+        result === 'sent'
+          ? `Sent to ${sink.describe}; Heal will tell you when it is resolved.`
+          : `${sink.describe} is unreachable; the report is queued and sent later.`,
+    };
   } catch (e) {
     return { ok: false, body, message: (e as Error).message };
   }
@@ -541,7 +700,13 @@ connection.onRequest(ReportRequest.type, async ({ consent, contact, endpoint, se
 connection.onRequest(ResolvedReportsRequest.type, async () => {
   if (!store) return [];
   const resolved = unannouncedResolutions(await store.read());
-  if (resolved.length) await store.update((data) => markAnnounced(data, resolved.map((r) => r.id)));
+  if (resolved.length)
+    await store.update((data) =>
+      markAnnounced(
+        data,
+        resolved.map((r) => r.id),
+      ),
+    );
   return resolved.map((r) => ({ summary: r.summary, note: r.note }));
 });
 
@@ -561,7 +726,11 @@ connection.onRequest(BackfillRequest.type, async ({ folders }) => {
   if (!store || !folders.length) return { files: 0, bytes: 0, events: 0 };
   const result = await backfill(store, await findLogs(folders, { includeNpmLogs: false }));
   void connection.sendNotification(IssuesChangedNotification.type);
-  return { files: result.files.filter((f) => f.outcome !== 'unchanged').length, bytes: result.bytes, events: result.events };
+  return {
+    files: result.files.filter((f) => f.outcome !== 'unchanged').length,
+    bytes: result.bytes,
+    events: result.events,
+  };
 });
 
 connection.onRequest(MetricsRequest.type, async ({ days }) => {
@@ -581,7 +750,9 @@ connection.onRequest(DoctorRequest.type, async ({ remote }) => {
   if (!store) return [];
   if (!remote) return localChecks({ storeDir: store.dir, version });
   const team = await shared.get();
-  return [team ? await sharedMemoryCheck(team) : await remoteCheck(settings.remoteUrl || undefined, 3000, shared.problem)];
+  return [
+    team ? await sharedMemoryCheck(team) : await remoteCheck(settings.remoteUrl || undefined, 3000, shared.problem),
+  ];
 });
 
 connection.listen();

@@ -19,7 +19,8 @@ export const TRUNCATION_MARKER = ' …[truncated by heal]';
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), other two-byte ESC sequences, and C1 CSI.
 // Each alternative consumes a bounded character class, so matching is linear.
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]/g;
+const ANSI =
+  /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]/g;
 
 /** Removes ANSI/OSC escapes and stray control characters (keeps tab). */
 export function stripAnsi(text: string): string {
@@ -95,5 +96,6 @@ export async function* readChunks(input: AsyncIterable<Buffer | string>): AsyncG
     if (body) yield body;
   }
   const tail = carry + decoder.end();
-  if (tail && !skippingLongLine) yield tail.length > MAX_LINE_BYTES ? tail.slice(0, MAX_LINE_BYTES) + TRUNCATION_MARKER : tail;
+  if (tail && !skippingLongLine)
+    yield tail.length > MAX_LINE_BYTES ? tail.slice(0, MAX_LINE_BYTES) + TRUNCATION_MARKER : tail;
 }

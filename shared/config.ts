@@ -56,7 +56,9 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`Heal's configuration ${file} is invalid at ${issue.path.join('.') || 'top level'}: ${issue.message}`);
+    throw new ConfigError(
+      `Heal's configuration ${file} is invalid at ${issue.path.join('.') || 'top level'}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }

@@ -14,7 +14,10 @@ const RULES: Array<[RegExp, string]> = [
   [/\b0x[0-9a-fA-F]+\b/g, '<addr>'],
   [/\b(?:[a-z][a-z0-9+.-]*:\/\/)[^\s'"<>]+/gi, '<url>'],
   [/(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+){2,}[\\/]?|~[\\/][\w.@~/\\+-]*|\.{1,2}[\\/][\w.@~/\\+-]+/g, '<path>'],
-  [/\b[\w-]+\.(?:ts|tsx|js|jsx|mjs|cjs|py|rs|go|c|cc|cpp|h|hpp|java|kt|rb|php|cs|swift|json|ya?ml|toml|lock|log|txt|md|sh)\b/g, '<file>'],
+  [
+    /\b[\w-]+\.(?:ts|tsx|js|jsx|mjs|cjs|py|rs|go|c|cc|cpp|h|hpp|java|kt|rb|php|cs|swift|json|ya?ml|toml|lock|log|txt|md|sh)\b/g,
+    '<file>',
+  ],
   [/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, '<ip>'],
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, '<hex>'],
   [/\b(?:pid|PID|port|Port)[=: ]\s*\d+/g, '<kv>'],

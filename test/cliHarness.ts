@@ -24,7 +24,15 @@ export function cliPath(): Promise<string> {
       external: ['@supabase/supabase-js', 'ws'],
       banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
     });
-    await build({ entryPoints: [path.resolve(__dirname, '../shared/remote/supabaseClientEntry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(path.dirname(outfile), 'supabaseClient.js'), logLevel: 'error' });
+    await build({
+      entryPoints: [path.resolve(__dirname, '../shared/remote/supabaseClientEntry.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: path.join(path.dirname(outfile), 'supabaseClient.js'),
+      logLevel: 'error',
+    });
     return outfile;
   })();
   return bundled;
@@ -37,10 +45,17 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: SpawnOptions & { input?: string | Buffer } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  options: SpawnOptions & { input?: string | Buffer } = {},
+): Promise<CliResult> {
   const cli = await cliPath();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { ...options, env: { ...process.env, NO_COLOR: '1', CI: 'false', GITHUB_STEP_SUMMARY: '', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      ...options,
+      env: { ...process.env, NO_COLOR: '1', CI: 'false', GITHUB_STEP_SUMMARY: '', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 
 export function corporaDir(): string {
   const dir = process.env.HEAL_CORPORA ?? path.resolve(__dirname, '../../shared/corpora');
-  if (!existsSync(dir)) throw new Error(`Evaluation corpora not found at ${dir}; set HEAL_CORPORA to the corpora folder.`);
+  if (!existsSync(dir))
+    throw new Error(`Evaluation corpora not found at ${dir}; set HEAL_CORPORA to the corpora folder.`);
   return dir;
 }

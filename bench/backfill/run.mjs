@@ -15,7 +15,8 @@ const logs = path.join(root, `bench/.data/backfill-${sizeMB}MB-${count}`);
 if (!existsSync(logs) || readdirSync(logs).length < count) {
   mkdirSync(logs, { recursive: true });
   console.log(`generating ${count} logs, ${sizeMB} MB in all …`);
-  for (let i = 0; i < count; i++) await generate(path.join(logs, `build-${i}.log`), Math.ceil((sizeMB << 20) / count), { seed: 100 + i });
+  for (let i = 0; i < count; i++)
+    await generate(path.join(logs, `build-${i}.log`), Math.ceil((sizeMB << 20) / count), { seed: 100 + i });
 }
 const bytes = readdirSync(logs).reduce((sum, f) => sum + statSync(path.join(logs, f)).size, 0);
 const rg = ripgrep();
@@ -31,7 +32,11 @@ const result = JSON.parse(heal.stdout);
 
 const mbps = (ms) => (bytes / (1 << 20) / (ms / 1000)).toFixed(1);
 console.log(`input: ${(bytes / (1 << 20)).toFixed(0)} MB in ${count} files`);
-console.log(`heal backfill : ${heal.ms.toFixed(0)} ms  ${mbps(heal.ms)} MB/s  peak RSS ${heal.rssMb.toFixed(0)} MB  failures recorded ${result.events}`);
-console.log(`second run    : ${again.ms.toFixed(0)} ms  (${JSON.parse(again.stdout).events} new failures: the checkpoints skip unchanged logs)`);
+console.log(
+  `heal backfill : ${heal.ms.toFixed(0)} ms  ${mbps(heal.ms)} MB/s  peak RSS ${heal.rssMb.toFixed(0)} MB  failures recorded ${result.events}`,
+);
+console.log(
+  `second run    : ${again.ms.toFixed(0)} ms  (${JSON.parse(again.stdout).events} new failures: the checkpoints skip unchanged logs)`,
+);
 console.log(`rg -c         : ${rgRun.ms.toFixed(0)} ms  ${mbps(rgRun.ms)} MB/s`);
 console.log(`ratio heal/rg time: ${(heal.ms / rgRun.ms).toFixed(2)}×  (targets: ≥ 100 MB/s, peak RSS < 150 MB)`);

@@ -10,14 +10,26 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 execFileSync(process.execPath, [path.join(root, 'esbuild.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
-execFileSync(path.join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '-o', path.join(root, 'heal.vsix')], { cwd: root, stdio: 'ignore' });
+execFileSync(
+  path.join(root, 'node_modules/.bin/vsce'),
+  ['package', '--no-dependencies', '-o', path.join(root, 'heal.vsix')],
+  { cwd: root, stdio: 'ignore' },
+);
 const vsixBytes = statSync(path.join(root, 'heal.vsix')).size;
 
 const ws = mkdtempSync(path.join(tmpdir(), 'heal-bench-editor-'));
 mkdirSync(path.join(ws, 'src'));
 writeFileSync(path.join(ws, 'src/a.ts'), 'const total = 1;\nconsole.log(totl);\n');
 // Started with the flags client/healClient.ts gives it.
-const server = spawn(process.execPath, [...(process.env.SERVER_FLAGS ?? '--max-semi-space-size=4 --max-old-space-size=256').split(' '), path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env.SERVER_FLAGS ?? '--max-semi-space-size=4 --max-old-space-size=256').split(' '),
+    path.join(root, 'dist/server.js'),
+    '--stdio',
+  ],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
 const conn = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
 const waiting = [];
 conn.onNotification('textDocument/publishDiagnostics', (p) => {
@@ -26,10 +38,27 @@ conn.onNotification('textDocument/publishDiagnostics', (p) => {
 conn.onNotification(() => undefined);
 conn.onRequest(() => null);
 conn.listen();
-await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ws).toString(), workspaceFolders: [{ uri: pathToFileURL(ws).toString(), name: 'ws' }], capabilities: {}, initializationOptions: { storeDir: path.join(ws, '.heal'), settings: { enabled: true, autoApply: 'off', verifyTimeoutSeconds: 120, trusted: true } } });
+await conn.sendRequest('initialize', {
+  processId: process.pid,
+  rootUri: pathToFileURL(ws).toString(),
+  workspaceFolders: [{ uri: pathToFileURL(ws).toString(), name: 'ws' }],
+  capabilities: {},
+  initializationOptions: {
+    storeDir: path.join(ws, '.heal'),
+    settings: { enabled: true, autoApply: 'off', verifyTimeoutSeconds: 120, trusted: true },
+  },
+});
 await conn.sendNotification('initialized', {});
 
-const record = (i) => ({ source: 'terminal', commandLine: `tsc -p . #${i}`, cwd: ws, exitCode: 2, startedAt: new Date().toISOString(), endedAt: new Date().toISOString(), text: "src/a.ts(2,13): error TS2552: Cannot find name 'totl'. Did you mean 'total'?\n" });
+const record = (i) => ({
+  source: 'terminal',
+  commandLine: `tsc -p . #${i}`,
+  cwd: ws,
+  exitCode: 2,
+  startedAt: new Date().toISOString(),
+  endedAt: new Date().toISOString(),
+  text: "src/a.ts(2,13): error TS2552: Cannot find name 'totl'. Did you mean 'total'?\n",
+});
 const times = [];
 for (let i = 0; i < 50; i++) {
   const t = performance.now();
@@ -43,7 +72,10 @@ times.sort((a, b) => a - b);
 
 // 10 000 events: 1 000 records of 10 distinct errors each, then a request so all are processed.
 for (let i = 0; i < 1000; i++) {
-  const text = Array.from({ length: 10 }, (_, k) => `src/a.ts(${k + 1},1): error TS2304: Cannot find name 'n${i % 50}_${k}'.`).join('\n');
+  const text = Array.from(
+    { length: 10 },
+    (_, k) => `src/a.ts(${k + 1},1): error TS2304: Cannot find name 'n${i % 50}_${k}'.`,
+  ).join('\n');
   void conn.sendNotification('heal/output', { ...record(i), text, exitCode: 2 });
 }
 await conn.sendRequest('heal/issues', {});
@@ -55,7 +87,11 @@ const idleRss = rss(idle.pid);
 idle.kill();
 server.kill();
 
-console.log(`diagnostics after a failed command (server, stdio, 50 runs): p50 ${times[25].toFixed(1)} ms, p95 ${times[47].toFixed(1)} ms (target p95 < 200 ms)`);
-console.log(`server RSS after 10 000 events: ${serverRss.toFixed(0)} MB; idle node: ${idleRss.toFixed(0)} MB; ratio ${(serverRss / idleRss).toFixed(1)} (target < 100 MB)`);
+console.log(
+  `diagnostics after a failed command (server, stdio, 50 runs): p50 ${times[25].toFixed(1)} ms, p95 ${times[47].toFixed(1)} ms (target p95 < 200 ms)`,
+);
+console.log(
+  `server RSS after 10 000 events: ${serverRss.toFixed(0)} MB; idle node: ${idleRss.toFixed(0)} MB; ratio ${(serverRss / idleRss).toFixed(1)} (target < 100 MB)`,
+);
 console.log(`VSIX: ${(vsixBytes / 1024).toFixed(0)} KB (target < 2 MB)`);
 process.exit(0);

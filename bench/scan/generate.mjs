@@ -13,9 +13,11 @@ function prng(seed) {
 }
 
 const NOISE = [
-  (r, i) => `[${new Date(1_700_000_000_000 + i * 137).toISOString()}] INFO  compiled module ${Math.floor(r() * 5000)} in ${Math.floor(r() * 900)}ms`,
+  (r, i) =>
+    `[${new Date(1_700_000_000_000 + i * 137).toISOString()}] INFO  compiled module ${Math.floor(r() * 5000)} in ${Math.floor(r() * 900)}ms`,
   (r) => `  ✓ renders the component with props ${Math.floor(r() * 1000)} (${Math.floor(r() * 40)} ms)`,
-  (r) => `npm http fetch GET 200 https://registry.npmjs.org/pkg-${Math.floor(r() * 9999)} ${Math.floor(r() * 300)}ms (cache hit)`,
+  (r) =>
+    `npm http fetch GET 200 https://registry.npmjs.org/pkg-${Math.floor(r() * 9999)} ${Math.floor(r() * 300)}ms (cache hit)`,
   (r) => `   Compiling serde_derive v1.0.${Math.floor(r() * 200)}`,
   (r) => `PASS src/feature${Math.floor(r() * 300)}.test.ts`,
   (r) => `DEBUG worker ${Math.floor(r() * 8)} handled request id=${Math.floor(r() * 1e9).toString(16)} status=200`,
@@ -25,8 +27,10 @@ const NOISE = [
 
 // Real error lines of a few tool families; each yields exactly one event.
 const ERRORS = [
-  (r) => `src/mod${Math.floor(r() * 400)}.ts(${1 + Math.floor(r() * 300)},${1 + Math.floor(r() * 80)}): error TS2304: Cannot find name 'value${Math.floor(r() * 50)}'.`,
-  (r) => `src/app${Math.floor(r() * 400)}.ts:${1 + Math.floor(r() * 300)}:${1 + Math.floor(r() * 80)} - error TS2322: Type 'string' is not assignable to type 'number'.`,
+  (r) =>
+    `src/mod${Math.floor(r() * 400)}.ts(${1 + Math.floor(r() * 300)},${1 + Math.floor(r() * 80)}): error TS2304: Cannot find name 'value${Math.floor(r() * 50)}'.`,
+  (r) =>
+    `src/app${Math.floor(r() * 400)}.ts:${1 + Math.floor(r() * 300)}:${1 + Math.floor(r() * 80)} - error TS2322: Type 'string' is not assignable to type 'number'.`,
 ];
 
 export async function generate(file, targetBytes, { errorEvery = 5000, seed = 42 } = {}) {

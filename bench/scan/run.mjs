@@ -26,12 +26,21 @@ const pattern = await triggerPattern();
 // Warm the page cache so both read from memory.
 await timed('cat', [logFile], false);
 const store = mkdtempSync(path.join(tmpdir(), 'heal-bench-store-'));
-const heal = await timed(process.execPath, [path.join(root, 'dist/cli.js'), 'scan', logFile, '--json', '--store', store]);
+const heal = await timed(process.execPath, [
+  path.join(root, 'dist/cli.js'),
+  'scan',
+  logFile,
+  '--json',
+  '--store',
+  store,
+]);
 const rgRun = await timed(rg, ['-c', pattern, logFile]);
 const events = JSON.parse(heal.stdout).events.length;
 
 const mbps = (ms) => (bytes / (1 << 20) / (ms / 1000)).toFixed(1);
 console.log(`input: ${(bytes / (1 << 20)).toFixed(0)} MB, ${expected.errors} injected errors`);
-console.log(`heal scan : ${heal.ms.toFixed(0)} ms  ${mbps(heal.ms)} MB/s  peak RSS ${heal.rssMb.toFixed(0)} MB  events ${events}`);
+console.log(
+  `heal scan : ${heal.ms.toFixed(0)} ms  ${mbps(heal.ms)} MB/s  peak RSS ${heal.rssMb.toFixed(0)} MB  events ${events}`,
+);
 console.log(`rg -c     : ${rgRun.ms.toFixed(0)} ms  ${mbps(rgRun.ms)} MB/s  matching lines ${rgRun.stdout.trim()}`);
 console.log(`ratio heal/rg time: ${(heal.ms / rgRun.ms).toFixed(2)}×  (target ≤ 3×; RSS target < 150 MB)`);

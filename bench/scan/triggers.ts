@@ -2,4 +2,8 @@
 import { allDetectors } from '../../shared/detect/registry';
 
 // ripgrep's regex syntax rejects JavaScript's `\/` escape; the pattern is otherwise the same.
-process.stdout.write(allDetectors().map((d) => `(?:${d.trigger.source.replace(/(?<!\\)\\\//g, '/')})`).join('|'));
+process.stdout.write(
+  allDetectors()
+    .map((d) => `(?:${d.trigger.source.replace(/(?<!\\)\\\//g, '/')})`)
+    .join('|'),
+);

@@ -15,7 +15,15 @@ async function main(): Promise<void> {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  process.stdout.write(JSON.stringify({ top1, top3, firstCallMs, warmP50: times[times.length >> 1], warmMean: times.reduce((s, x) => s + x, 0) / times.length }));
+  process.stdout.write(
+    JSON.stringify({
+      top1,
+      top3,
+      firstCallMs,
+      warmP50: times[times.length >> 1],
+      warmMean: times.reduce((s, x) => s + x, 0) / times.length,
+    }),
+  );
 }
 
 void main();

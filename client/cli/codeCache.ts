@@ -38,7 +38,13 @@ export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv = proc
   const mod = new Module(file);
   mod.filename = file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
-  const compiled = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  const compiled = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: Module,
+    filename: string,
+    dirname: string,
+  ) => void;
   compiled.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
   mod.loaded = true;
   if (!cachedData || script.cachedDataRejected) {

@@ -18,13 +18,30 @@ export interface SuggestRequest {
 }
 
 /** `remote`: the shared memory, asked after the local store (local T1 → remote T1 → local T2 → remote T2 → rules). */
-export async function suggestAndRemember(store: LocalStore, request: SuggestRequest, limit = 10, remote?: PatternSource): Promise<Suggestion[]> {
-  const flaky = flakyPatterns(await store.read(), request.events.map((e) => e.fingerprint));
+export async function suggestAndRemember(
+  store: LocalStore,
+  request: SuggestRequest,
+  limit = 10,
+  remote?: PatternSource,
+): Promise<Suggestion[]> {
+  const flaky = flakyPatterns(
+    await store.read(),
+    request.events.map((e) => e.fingerprint),
+  );
   const sources: PatternSource[] = [new LocalPatternSource(store), ...(remote ? [remote] : [])];
-  const found = await lookupRun(request.events, { command: request.command, output: request.output, exitCode: request.exitCode, cwd: request.cwd, sources, flaky });
+  const found = await lookupRun(request.events, {
+    command: request.command,
+    output: request.output,
+    exitCode: request.exitCode,
+    cwd: request.cwd,
+    sources,
+    flaky,
+  });
   const suggestions = found.slice(0, limit).map((s) => withBaseHashes(s, request.cwd));
   if (suggestions.some((s) => s.fix.kind !== 'advice')) {
-    await store.update((data) => recordProposals(data, suggestions, { commandLine: request.command, cwd: request.cwd }));
+    await store.update((data) =>
+      recordProposals(data, suggestions, { commandLine: request.command, cwd: request.cwd }),
+    );
   }
   return suggestions;
 }
@@ -37,15 +54,24 @@ export function describeFix(s: Suggestion): string {
 }
 
 export function printSuggestion(out: Output, s: Suggestion, label = 'suggestion'): void {
-  const safety = s.safety === 'dangerous' ? out.red(s.safety) : s.safety === 'review' ? out.yellow(s.safety) : out.green(s.safety);
+  const safety =
+    s.safety === 'dangerous' ? out.red(s.safety) : s.safety === 'review' ? out.yellow(s.safety) : out.green(s.safety);
   out.line(`${out.bold(`heal ${label}:`)} ${describeFix(s)}`);
-  out.line(`  ${out.dim(`${s.why} [${s.tier}, ${Math.round(s.confidence * 100)}%, ${s.provenance}]`)} ${safety}${s.fix.kind === 'advice' ? '' : out.dim(`  → heal apply ${s.fix.id}`)}`);
+  out.line(
+    `  ${out.dim(`${s.why} [${s.tier}, ${Math.round(s.confidence * 100)}%, ${s.provenance}]`)} ${safety}${s.fix.kind === 'advice' ? '' : out.dim(`  → heal apply ${s.fix.id}`)}`,
+  );
 }
 
 /** The public JSON shape of a suggestion (`heal suggest --json`). */
 export function suggestionToJson(s: Suggestion) {
   return {
-    fix: { id: s.fix.id, kind: s.fix.kind, command: s.fix.command ?? null, edits: s.fix.edits ?? null, description: s.fix.description },
+    fix: {
+      id: s.fix.id,
+      kind: s.fix.kind,
+      command: s.fix.command ?? null,
+      edits: s.fix.edits ?? null,
+      description: s.fix.description,
+    },
     tier: s.tier,
     confidence: Math.round(s.confidence * 1000) / 1000,
     why: s.why,

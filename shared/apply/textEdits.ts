@@ -26,7 +26,11 @@ function offsetOf(text: string, starts: number[], pos: { line: number; character
 export function applyTextEdits(text: string, edits: TextEdit[], file = 'file'): string {
   const starts = lineStarts(text);
   const spans = edits
-    .map((e) => ({ start: offsetOf(text, starts, e.range.start, file), end: offsetOf(text, starts, e.range.end, file), newText: e.newText }))
+    .map((e) => ({
+      start: offsetOf(text, starts, e.range.start, file),
+      end: offsetOf(text, starts, e.range.end, file),
+      newText: e.newText,
+    }))
     .sort((a, b) => a.start - b.start || a.end - b.end);
   for (let i = 0; i < spans.length; i++) {
     if (spans[i].end < spans[i].start) throw new EditError(`${file}: an edit ends before it starts`);

@@ -18,7 +18,9 @@ export interface ScanJob {
 
 /** Scans one log file (from byte `from`) or JUnit report; `onBytes` is told how much was read. */
 export async function scanLogFile(job: ScanJob, onBytes?: (n: number) => void): Promise<ErrorEvent[]> {
-  const stream = looksLikeJUnit(job.file, job.head) ? createReadStream(job.file) : createReadStream(job.file, { start: job.from, highWaterMark: 512 << 10 });
+  const stream = looksLikeJUnit(job.file, job.head)
+    ? createReadStream(job.file)
+    : createReadStream(job.file, { start: job.from, highWaterMark: 512 << 10 });
   if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
   return looksLikeJUnit(job.file, job.head) ? scanJUnit(stream) : (await scanStream(stream)).events;
 }
@@ -43,12 +45,18 @@ export function runScanWorker(): void {
 export class ScanPool {
   private readonly workers: Worker[];
   private next = 0;
-  private readonly pending = new Map<number, { resolve: (e: ErrorEvent[]) => void; reject: (e: Error) => void; onBytes?: (n: number) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (e: ErrorEvent[]) => void; reject: (e: Error) => void; onBytes?: (n: number) => void }
+  >();
 
   constructor(file: string, size: number) {
     this.workers = Array.from({ length: size }, () => {
       // Scanning allocates many short-lived strings: a small young generation keeps each thread's memory low.
-      const w = new Worker(file, { workerData: { role: ROLE }, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 } });
+      const w = new Worker(file, {
+        workerData: { role: ROLE },
+        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
+      });
       w.on('message', (m: { id: number; bytes?: number; events?: ErrorEvent[]; error?: string }) => {
         const p = this.pending.get(m.id);
         if (!p) return;

@@ -29,7 +29,8 @@ export function blockDetector<S>(id: string, trigger: RegExp, spec: BlockSpec<S>
         if (state === undefined) return;
         const found = spec.finish(state, lines);
         const context = lines.slice(0, MAX_CONTEXT_LINES);
-        for (const f of found === undefined ? [] : Array.isArray(found) ? found : [found]) emit({ ...f, context, startLine: first, endLine: last });
+        for (const f of found === undefined ? [] : Array.isArray(found) ? found : [found])
+          emit({ ...f, context, startLine: first, endLine: last });
         state = undefined;
         lines = [];
       };

@@ -3,7 +3,14 @@ import type { ErrorEvent } from './detector';
 import { Category } from './categories';
 
 /** Errors that typically cause others after them: in the same file, or (for installs) anywhere in the run. */
-const ROOT_CATEGORIES = new Set<string>([Category.moduleNotFound, Category.missingTypes, Category.syntax, Category.indentation, Category.installFailed, Category.packageNotFound]);
+const ROOT_CATEGORIES = new Set<string>([
+  Category.moduleNotFound,
+  Category.missingTypes,
+  Category.syntax,
+  Category.indentation,
+  Category.installFailed,
+  Category.packageNotFound,
+]);
 /** Independent by nature: each lint finding or failing test stands on its own. */
 const INDEPENDENT = new Set<string>([Category.lint, Category.testFailure, Category.fixtureNotFound, 'unused']);
 
@@ -26,7 +33,12 @@ export function linkCauses(events: ErrorEvent[], known?: KnownEdges): void {
       continue;
     }
     // 2. A failed install or missing package explains later missing modules anywhere in the run.
-    if (runRoot && runRoot !== event && (event.category === Category.moduleNotFound || event.category === Category.missingTypes) && (runRoot.category === Category.installFailed || runRoot.category === Category.packageNotFound)) {
+    if (
+      runRoot &&
+      runRoot !== event &&
+      (event.category === Category.moduleNotFound || event.category === Category.missingTypes) &&
+      (runRoot.category === Category.installFailed || runRoot.category === Category.packageNotFound)
+    ) {
       event.causedBy = runRoot.fingerprint;
       continue;
     }

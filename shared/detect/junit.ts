@@ -33,22 +33,47 @@ interface Case {
 }
 
 function eventsOf(c: Case, tool: string): ErrorEvent[] {
-  const test = c.classname && !c.name.includes(c.classname) && !/\.[a-z]+$/.test(c.classname) ? `${c.classname} › ${c.name}` : c.name;
+  const test =
+    c.classname && !c.name.includes(c.classname) && !/\.[a-z]+$/.test(c.classname)
+      ? `${c.classname} › ${c.name}`
+      : c.name;
   const where = LOCATION.exec(c.text) ?? LOCATION.exec(c.message);
   const file = c.file ?? where?.[1] ?? (/\.[cm]?[jt]sx?$|\.py$/.test(c.classname) ? c.classname : undefined);
   const line = c.line ?? (where ? Number(where[2]) : undefined);
   const column = where?.[3] ? Number(where[3]) : undefined;
   // A specific cause in the failure text (not the assertion's own exception) wins over "the test failed".
   const generic = new Set<string>([Category.testFailure, Category.exception]);
-  const inner = scanText(c.text.trim() ? c.text : c.message).events.filter((e) => e.severity === 'error' && e.tool !== 'generic' && !generic.has(e.category));
-  if (inner.length) return inner.map((e) => ({ ...e, file: e.file ?? file, line: e.line ?? line, data: { ...e.data, test } }));
+  const inner = scanText(c.text.trim() ? c.text : c.message).events.filter(
+    (e) => e.severity === 'error' && e.tool !== 'generic' && !generic.has(e.category),
+  );
+  if (inner.length)
+    return inner.map((e) => ({ ...e, file: e.file ?? file, line: e.line ?? line, data: { ...e.data, test } }));
   // pytest reports a missing fixture only in its summary, which a JUnit report does not have.
   const fixture = /^E\s+fixture '([^']+)' not found/m.exec(c.text)?.[1];
-  const first = (c.message || c.text).split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  const first =
+    (c.message || c.text)
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? '';
   const message = fixture ? `${test}: fixture '${fixture}' not found` : first ? `${test}: ${first}` : test;
   const category = fixture ? Category.fixtureNotFound : c.kind === 'error' ? Category.testError : Category.testFailure;
   const context = c.text.split('\n').slice(0, 20);
-  return [{ tool, category, severity: 'error', message, file, line, column, data: { test, ...(fixture ? { fixture } : {}) }, context, startLine: 0, endLine: 0, ...fingerprintOf(tool, category, message) }];
+  return [
+    {
+      tool,
+      category,
+      severity: 'error',
+      message,
+      file,
+      line,
+      column,
+      data: { test, ...(fixture ? { fixture } : {}) },
+      context,
+      startLine: 0,
+      endLine: 0,
+      ...fingerprintOf(tool, category, message),
+    },
+  ];
 }
 
 /** Reads a JUnit XML report; throws JUnitError naming the problem when it is not well-formed XML. */
@@ -67,8 +92,17 @@ export async function scanJUnit(input: Readable): Promise<ErrorEvent[]> {
       const v = tag.attributes[name];
       return typeof v === 'string' ? v : undefined;
     };
-    if (tag.name === 'testsuites' || (tag.name === 'testsuite' && tool === 'junit')) tool = toolOf(attr('name') ?? '') === 'junit' ? tool : toolOf(attr('name') ?? '');
-    else if (tag.name === 'testcase') current = { name: attr('name') ?? '(unnamed test)', classname: attr('classname') ?? '', file: attr('file'), line: attr('line') ? Number(attr('line')) : undefined, message: '', text: '' };
+    if (tag.name === 'testsuites' || (tag.name === 'testsuite' && tool === 'junit'))
+      tool = toolOf(attr('name') ?? '') === 'junit' ? tool : toolOf(attr('name') ?? '');
+    else if (tag.name === 'testcase')
+      current = {
+        name: attr('name') ?? '(unnamed test)',
+        classname: attr('classname') ?? '',
+        file: attr('file'),
+        line: attr('line') ? Number(attr('line')) : undefined,
+        message: '',
+        text: '',
+      };
     else if (current && (tag.name === 'failure' || tag.name === 'error')) {
       // A case with both keeps the first; more failures of one case add nothing new.
       current.kind ??= tag.name;
@@ -77,7 +111,8 @@ export async function scanJUnit(input: Readable): Promise<ErrorEvent[]> {
     }
   });
   const text = (t: string) => {
-    if (current && inFailure && current.text.length < MAX_FAILURE_TEXT) current.text += t.slice(0, MAX_FAILURE_TEXT - current.text.length);
+    if (current && inFailure && current.text.length < MAX_FAILURE_TEXT)
+      current.text += t.slice(0, MAX_FAILURE_TEXT - current.text.length);
   };
   parser.on('text', text);
   parser.on('cdata', text);
@@ -99,5 +134,8 @@ export async function scanJUnit(input: Readable): Promise<ErrorEvent[]> {
 
 /** Whether a file is a JUnit report, by name or by its first bytes. */
 export function looksLikeJUnit(name: string, head: string): boolean {
-  return /(^|[\\/])(junit|TEST-)[^\\/]*\.xml$|[\\/]test-results[\\/].*\.xml$/i.test(name) || (/\.xml$/i.test(name) && /<testsuites?[\s>]/.test(head));
+  return (
+    /(^|[\\/])(junit|TEST-)[^\\/]*\.xml$|[\\/]test-results[\\/].*\.xml$/i.test(name) ||
+    (/\.xml$/i.test(name) && /<testsuites?[\s>]/.test(head))
+  );
 }

@@ -14,7 +14,8 @@ export interface Problem {
 
 export function problemAsOutputLine(p: Problem): string {
   const message = p.message.split('\n')[0];
-  if (p.source === 'ts' && p.code !== undefined) return `${p.file}(${p.line},${p.column}): error TS${p.code}: ${message}`;
+  if (p.source === 'ts' && p.code !== undefined)
+    return `${p.file}(${p.line},${p.column}): error TS${p.code}: ${message}`;
   const tag = p.code !== undefined ? ` [${p.source ? `${p.source}/` : ''}${p.code}]` : '';
   return `${p.file}:${p.line}:${p.column}: error: ${message}${tag}`;
 }

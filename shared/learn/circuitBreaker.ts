@@ -19,7 +19,10 @@ export const breakerSchema = z.object({
 });
 export type BreakerState = z.infer<typeof breakerSchema>;
 
-export const breakerSection = defineSection('breaker', breakerSchema, (): BreakerState => ({ state: 'closed', reverts: [] }));
+export const breakerSection = defineSection('breaker', breakerSchema, (): BreakerState => ({
+  state: 'closed',
+  reverts: [],
+}));
 
 export type Clock = () => number;
 export const systemClock: Clock = () => Date.now();
@@ -52,10 +55,14 @@ export function requestAttempt(s: BreakerState, now: number): Permission {
   const view = breakerView(s, now);
   if (view.state === 'open') {
     const minutes = Math.ceil(((view.reopensAt ?? now) - now) / 60_000);
-    return { allowed: false, reason: `the circuit breaker is open after ${BREAKER_TRIP_REVERTS} reverts within an hour; applying resumes in ${minutes} min (one trial apply first)` };
+    return {
+      allowed: false,
+      reason: `the circuit breaker is open after ${BREAKER_TRIP_REVERTS} reverts within an hour; applying resumes in ${minutes} min (one trial apply first)`,
+    };
   }
   if (view.state === 'halfOpen') {
-    if (s.attemptAt !== undefined && now - s.attemptAt < BREAKER_HALF_OPEN_WINDOW_MS) return { allowed: false, reason: 'the circuit breaker is half-open and its one trial apply is under way' };
+    if (s.attemptAt !== undefined && now - s.attemptAt < BREAKER_HALF_OPEN_WINDOW_MS)
+      return { allowed: false, reason: 'the circuit breaker is half-open and its one trial apply is under way' };
     s.state = 'halfOpen';
     s.attemptAt = now;
   }

@@ -42,13 +42,17 @@ export function burstiness(times: number[]): number {
 /** The pattern's outcome in every recorded run of the commands it was seen with. */
 export function patternOutcomes(data: StoreData, pattern: Pattern): Outcome[] {
   const commands = new Set(pattern.commands);
-  return data.runs.filter((r) => r.commandLine !== undefined && commands.has(r.commandLine)).map((r) => ({ at: Date.parse(r.at), failed: r.fingerprints.includes(pattern.fingerprint) }));
+  return data.runs
+    .filter((r) => r.commandLine !== undefined && commands.has(r.commandLine))
+    .map((r) => ({ at: Date.parse(r.at), failed: r.fingerprints.includes(pattern.fingerprint) }));
 }
 
 /** Determinism of the patterns (all, or those named) that are flaky: below the threshold. */
 export function flakyPatterns(data: StoreData, fingerprints?: Iterable<string>): Map<string, number> {
   const flaky = new Map<string, number>();
-  const patterns = fingerprints ? [...fingerprints].map((f) => data.patterns[f]).filter(Boolean) : Object.values(data.patterns);
+  const patterns = fingerprints
+    ? [...fingerprints].map((f) => data.patterns[f]).filter(Boolean)
+    : Object.values(data.patterns);
   for (const p of patterns) {
     if (!p.commands.length) continue;
     const score = determinism(patternOutcomes(data, p));

@@ -15,12 +15,27 @@ const MAX_LOGGED_OUTCOMES = 500;
 /** Every outcome learned, newest last (bounded): what a shared memory is told, once each (`shared`). */
 export const outcomeLog = defineSection(
   'outcomeLog',
-  z.array(z.object({ id: z.string(), at: z.string(), fingerprint: z.string(), fix: fixSchema, outcome: z.enum(['verified', 'reverted', 'failed']), shared: z.boolean() })),
+  z.array(
+    z.object({
+      id: z.string(),
+      at: z.string(),
+      fingerprint: z.string(),
+      fix: fixSchema,
+      outcome: z.enum(['verified', 'reverted', 'failed']),
+      shared: z.boolean(),
+    }),
+  ),
   () => [],
 );
 
 /** Updates the pattern the fix was for; returns it, or undefined when the fingerprint is not in the store. */
-export function recordOutcome(data: StoreData, fingerprint: string | undefined, fix: Fix, outcome: Outcome, at: string): Pattern | undefined {
+export function recordOutcome(
+  data: StoreData,
+  fingerprint: string | undefined,
+  fix: Fix,
+  outcome: Outcome,
+  at: string,
+): Pattern | undefined {
   const pattern = fingerprint ? data.patterns[fingerprint] : undefined;
   if (!pattern) return undefined;
   if (outcome === 'verified') {
@@ -35,7 +50,13 @@ export function recordOutcome(data: StoreData, fingerprint: string | undefined, 
     pattern.counts.failed++;
   }
   pattern.lastOutcome = outcome;
-  outcomeLog.set(data, [...outcomeLog.get(data), { id: randomUUID(), at, fingerprint: pattern.fingerprint, fix, outcome, shared: false }].slice(-MAX_LOGGED_OUTCOMES));
+  outcomeLog.set(
+    data,
+    [
+      ...outcomeLog.get(data),
+      { id: randomUUID(), at, fingerprint: pattern.fingerprint, fix, outcome, shared: false },
+    ].slice(-MAX_LOGGED_OUTCOMES),
+  );
   pattern.confidence = wilsonLowerBound(pattern.counts.fixed, pattern.counts.fixed + pattern.counts.failed);
   if (shouldQuarantine(pattern.counts)) pattern.quarantined = true;
   return pattern;

@@ -19,7 +19,11 @@ export function findPattern(data: StoreData, fingerprint: string): Pattern {
   if (exact) return exact;
   const matches = Object.keys(data.patterns).filter((k) => k.startsWith(fingerprint));
   if (matches.length === 1) return data.patterns[matches[0]];
-  throw new UnknownPatternError(matches.length > 1 ? `The fingerprint prefix ${fingerprint} matches ${matches.length} patterns; give more characters.` : `No pattern with the fingerprint ${fingerprint} (see heal status).`);
+  throw new UnknownPatternError(
+    matches.length > 1
+      ? `The fingerprint prefix ${fingerprint} matches ${matches.length} patterns; give more characters.`
+      : `No pattern with the fingerprint ${fingerprint} (see heal status).`,
+  );
 }
 
 /** Lets a quarantined pattern be suggested again; its failure history is kept but no longer counts against it. */

@@ -22,12 +22,30 @@ const run = promisify(execFile);
 export const MAX_LEARNED_LINES = 80;
 const MAX_PENDING = 50;
 
-const failureSchema = z.object({ commandLine: z.string(), cwd: z.string(), snapshot: z.string(), fingerprints: z.array(z.string()), at: z.string() });
-const offerSchema = z.object({ id: z.string(), commandLine: z.string(), cwd: z.string(), fingerprints: z.array(z.string()), fix: fixSchema, diff: z.string(), at: z.string() });
+const failureSchema = z.object({
+  commandLine: z.string(),
+  cwd: z.string(),
+  snapshot: z.string(),
+  fingerprints: z.array(z.string()),
+  at: z.string(),
+});
+const offerSchema = z.object({
+  id: z.string(),
+  commandLine: z.string(),
+  cwd: z.string(),
+  fingerprints: z.array(z.string()),
+  fix: fixSchema,
+  diff: z.string(),
+  at: z.string(),
+});
 export type LearnOffer = z.infer<typeof offerSchema>;
 
 /** Failures waiting for their command to pass, and changes offered to be remembered. */
-export const userFixSection = defineSection('userFixes', z.object({ failures: z.array(failureSchema), offers: z.array(offerSchema) }), () => ({ failures: [], offers: [] }));
+export const userFixSection = defineSection(
+  'userFixes',
+  z.object({ failures: z.array(failureSchema), offers: z.array(offerSchema) }),
+  () => ({ failures: [], offers: [] }),
+);
 
 async function git(cwd: string, args: string[]): Promise<string> {
   return (await run('git', args, { cwd, maxBuffer: 4 << 20, timeout: 10_000 })).stdout;
@@ -39,7 +57,10 @@ const notGit = new Set<string>();
 /** The working tree's state as a commit id, or undefined outside a git work tree. */
 export async function snapshot(cwd: string): Promise<string | undefined> {
   if (notGit.has(cwd)) return undefined;
-  const inside = await git(cwd, ['rev-parse', '--is-inside-work-tree']).then((o) => o.trim() === 'true', () => false);
+  const inside = await git(cwd, ['rev-parse', '--is-inside-work-tree']).then(
+    (o) => o.trim() === 'true',
+    () => false,
+  );
   if (!inside) {
     notGit.add(cwd);
     return undefined;
@@ -55,7 +76,10 @@ export async function snapshot(cwd: string): Promise<string | undefined> {
 /** Notes a failed run (call with the snapshot taken right after it). */
 export function noteFailure(data: StoreData, failure: z.infer<typeof failureSchema>): void {
   const s = userFixSection.get(data);
-  s.failures = [...s.failures.filter((f) => !(f.commandLine === failure.commandLine && f.cwd === failure.cwd)), failure].slice(-MAX_PENDING);
+  s.failures = [
+    ...s.failures.filter((f) => !(f.commandLine === failure.commandLine && f.cwd === failure.cwd)),
+    failure,
+  ].slice(-MAX_PENDING);
   userFixSection.set(data, s);
 }
 
@@ -65,7 +89,10 @@ export function pendingFailure(data: StoreData, commandLine: string, cwd: string
 }
 
 /** Edits that turn each file's snapshot content into its current content, from git's diff. */
-async function editsSince(cwd: string, base: string): Promise<{ edits: TextEdit[]; diff: string; lines: number } | undefined> {
+async function editsSince(
+  cwd: string,
+  base: string,
+): Promise<{ edits: TextEdit[]; diff: string; lines: number } | undefined> {
   // git names files from the top of the work tree; edits name them from where the command ran.
   const top = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
   const diff = await git(top, ['diff', '--no-color', '--no-ext-diff', base, '--']);
@@ -82,7 +109,11 @@ async function editsSince(cwd: string, base: string): Promise<{ edits: TextEdit[
       const added = hunk.lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1));
       lines += removed + added.length;
       const start = removed === 0 ? hunk.oldStart : hunk.oldStart - 1; // a pure insertion goes after oldStart
-      edits.push({ file: path.relative(cwd, path.join(top, file)), range: { start: { line: start, character: 0 }, end: { line: start + removed, character: 0 } }, newText: added.map((l) => `${l}\n`).join('') });
+      edits.push({
+        file: path.relative(cwd, path.join(top, file)),
+        range: { start: { line: start, character: 0 }, end: { line: start + removed, character: 0 } },
+        newText: added.map((l) => `${l}\n`).join(''),
+      });
     }
   }
   return { edits, diff, lines };
@@ -92,7 +123,12 @@ async function editsSince(cwd: string, base: string): Promise<{ edits: TextEdit[
  * After a passing run: if this command failed here before and the tree changed since, without a verified Heal
  * fix for those failures, returns the change as an offer (also kept in the store until accepted or replaced).
  */
-export async function offerFor(data: StoreData, commandLine: string, cwd: string, healFixed: (fingerprint: string, since: string) => boolean): Promise<LearnOffer | undefined> {
+export async function offerFor(
+  data: StoreData,
+  commandLine: string,
+  cwd: string,
+  healFixed: (fingerprint: string, since: string) => boolean,
+): Promise<LearnOffer | undefined> {
   const failure = pendingFailure(data, commandLine, cwd);
   if (!failure || failure.fingerprints.every((f) => healFixed(f, failure.at))) return undefined;
   const change = await editsSince(cwd, failure.snapshot).catch(() => undefined);
@@ -101,7 +137,9 @@ export async function offerFor(data: StoreData, commandLine: string, cwd: string
   // Text the scrubber had to mask cannot be replayed faithfully: then the change is remembered as advice.
   const exact = change.edits.every((e) => scrub(e.newText) === e.newText);
   const description = `Your earlier fix: ${change.edits.length} edit(s) in ${[...new Set(change.edits.map((e) => e.file))].join(', ')}`;
-  const base = exact ? { kind: 'edit' as const, edits: change.edits, description } : { kind: 'advice' as const, description: `${description} (see the diff)` };
+  const base = exact
+    ? { kind: 'edit' as const, edits: change.edits, description }
+    : { kind: 'advice' as const, description: `${description} (see the diff)` };
   const fix: Fix = { id: fixId(base, failure.fingerprints[0]), ...base };
   const id = createHash('sha256').update(`${commandLine}\0${cwd}\0${failure.at}`).digest('hex').slice(0, 10);
   return { id, commandLine, cwd, fingerprints: failure.fingerprints, fix, diff, at: new Date().toISOString() };
@@ -109,7 +147,10 @@ export async function offerFor(data: StoreData, commandLine: string, cwd: string
 
 /** Whether a Heal fix for `fingerprint` verified after `since`: then the change was Heal's, not the user's. */
 export function healFixed(data: StoreData): (fingerprint: string, since: string) => boolean {
-  return (fingerprint, since) => Object.values(applications.get(data)).some((a) => a.fingerprint === fingerprint && a.state === 'verified' && (a.endedAt ?? '') > since);
+  return (fingerprint, since) =>
+    Object.values(applications.get(data)).some(
+      (a) => a.fingerprint === fingerprint && a.state === 'verified' && (a.endedAt ?? '') > since,
+    );
 }
 
 /** Keeps an offer until the user answers; the failure it came from is settled either way. */

@@ -39,7 +39,8 @@ export class LocalPatternSource implements PatternSource {
     }
     const target = shingles(message);
     const scored: SimilarPattern[] = [];
-    for (const entry of this.index.get(toolFamily(tool)) ?? []) scored.push({ pattern: entry.pattern, similarity: jaccard(target, entry.shingles) });
+    for (const entry of this.index.get(toolFamily(tool)) ?? [])
+      scored.push({ pattern: entry.pattern, similarity: jaccard(target, entry.shingles) });
     return scored.sort((a, b) => b.similarity - a.similarity).slice(0, limit);
   }
 }

@@ -67,7 +67,9 @@ async function fromMemory(event: ErrorEvent, ctx: LookupContext): Promise<Sugges
         fix,
         tier: 'exact',
         confidence: Math.max(pattern.confidence, wilsonLowerBound(pattern.counts.fixed, trials), 0.5),
-        why: trials ? `This exact failure was fixed this way before (${pattern.counts.fixed} of ${trials} times).` : 'This exact failure is remembered with this fix (imported, not yet verified on this machine).',
+        why: trials
+          ? `This exact failure was fixed this way before (${pattern.counts.fixed} of ${trials} times).`
+          : 'This exact failure is remembered with this fix (imported, not yet verified on this machine).',
         safety: classifyFix(fix, root).safety,
         provenance: `pattern:${pattern.fingerprint}@${source.name}`,
         fingerprint: event.fingerprint,

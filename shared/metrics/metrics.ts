@@ -70,7 +70,9 @@ interface Episode {
 export function episodes(data: StoreData): Map<string, Episode[]> {
   const out = new Map<string, Episode[]>();
   const open = new Map<string, Episode>();
-  const verified = Object.values(applications.get(data)).filter((a) => a.state === 'verified' && a.fingerprint && a.endedAt);
+  const verified = Object.values(applications.get(data)).filter(
+    (a) => a.state === 'verified' && a.fingerprint && a.endedAt,
+  );
   const steps = [
     ...data.runs.map((r) => ({ at: Date.parse(r.at), run: r })),
     ...verified.map((a) => ({ at: Date.parse(a.endedAt!), fixed: a.fingerprint! })),
@@ -138,7 +140,11 @@ export function computeMetrics(data: StoreData, options: { days?: number; now?: 
       fingerprint: fp,
       tool: p.tool,
       message: p.examples[0] ?? p.message,
-      occurrences: p.history.filter((t) => inWindow(t)).length || Object.entries(p.daily).filter(([d]) => d >= day(from)).reduce((s, [, n]) => s + n, 0),
+      occurrences:
+        p.history.filter((t) => inWindow(t)).length ||
+        Object.entries(p.daily)
+          .filter(([d]) => d >= day(from))
+          .reduce((s, [, n]) => s + n, 0),
       episodes: relevant.length,
       resolved: closed.length,
       meanTimeToResolutionMs: durations.length ? durations.reduce((s, d) => s + d, 0) / durations.length : null,
@@ -179,10 +185,18 @@ export function computeMetrics(data: StoreData, options: { days?: number; now?: 
     fixesFinished: finished.length,
     fixesVerified: verified.length,
     fixSuccessRate: ratio(verified.length, finished.length),
-    meanTimeToResolutionMs: resolvedDurations.length ? resolvedDurations.reduce((s, d) => s + d, 0) / resolvedDurations.length : null,
+    meanTimeToResolutionMs: resolvedDurations.length
+      ? resolvedDurations.reduce((s, d) => s + d, 0) / resolvedDurations.length
+      : null,
     patterns: Object.keys(data.patterns).length,
     daily,
-    topByOccurrences: [...perPattern].filter((p) => p.occurrences > 0).sort((a, b) => b.occurrences - a.occurrences).slice(0, top),
-    topByTimeLost: [...perPattern].filter((p) => p.timeLostMs > 0).sort((a, b) => b.timeLostMs - a.timeLostMs).slice(0, top),
+    topByOccurrences: [...perPattern]
+      .filter((p) => p.occurrences > 0)
+      .sort((a, b) => b.occurrences - a.occurrences)
+      .slice(0, top),
+    topByTimeLost: [...perPattern]
+      .filter((p) => p.timeLostMs > 0)
+      .sort((a, b) => b.timeLostMs - a.timeLostMs)
+      .slice(0, top),
   };
 }

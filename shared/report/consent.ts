@@ -37,6 +37,7 @@ export function parseContact(value: string): Contact {
     return { kind: 'email', value: v };
   }
   const handle = v.replace(/^(?:@|github:)/i, '');
-  if (!github.test(handle)) throw new ConsentError(`"${v}" is not a GitHub handle (letters, digits and single hyphens, at most 39)`);
+  if (!github.test(handle))
+    throw new ConsentError(`"${v}" is not a GitHub handle (letters, digits and single hyphens, at most 39)`);
   return { kind: 'github', value: handle };
 }

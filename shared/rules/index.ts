@@ -7,4 +7,11 @@ import { packageRules } from './packages';
 import { runtimeRules } from './runtime';
 import { toolRules } from './tools';
 
-export const builtinRules: Rule[] = [...gitRules, ...packageRules, ...filesRules, ...toolRules, ...runtimeRules, ...genericRules];
+export const builtinRules: Rule[] = [
+  ...gitRules,
+  ...packageRules,
+  ...filesRules,
+  ...toolRules,
+  ...runtimeRules,
+  ...genericRules,
+];

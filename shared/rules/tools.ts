@@ -8,8 +8,20 @@ const precondition: Rule = {
     let m = /Run `(vagrant up)`/.exec(input.output);
     if (m) {
       const machine = input.line.plain[programIndex(input.line) + 2];
-      const out = machine && !machine.startsWith('-') ? [replace(`vagrant up ${machine} && ${input.command}`, `The machine ${machine} is not running; start it first.`, 0.85)] : [];
-      return [...out, replace(`vagrant up && ${input.command}`, 'The Vagrant machine is not running; start it first.', 0.8)];
+      const out =
+        machine && !machine.startsWith('-')
+          ? [
+              replace(
+                `vagrant up ${machine} && ${input.command}`,
+                `The machine ${machine} is not running; start it first.`,
+                0.85,
+              ),
+            ]
+          : [];
+      return [
+        ...out,
+        replace(`vagrant up && ${input.command}`, 'The Vagrant machine is not running; start it first.', 0.8),
+      ];
     }
     m = /To resolve this issue, run:\s*\n\s+(.+)/.exec(input.output);
     if (m) return [replace(`${m[1].trim()} && ${input.command}`, 'The tool says this must run first.', 0.85)];
@@ -23,7 +35,19 @@ const systemctlOrder: Rule = {
   propose(input) {
     const p = programIndex(input.line);
     const [unit, verb] = [input.line.plain[p + 1], input.line.plain[p + 2]];
-    const verbs = ['start', 'stop', 'restart', 'reload', 'status', 'enable', 'disable', 'is-active', 'is-enabled', 'mask', 'unmask'];
+    const verbs = [
+      'start',
+      'stop',
+      'restart',
+      'reload',
+      'status',
+      'enable',
+      'disable',
+      'is-active',
+      'is-enabled',
+      'mask',
+      'unmask',
+    ];
     if (!unit || !verb || verbs.includes(unit) || !verbs.includes(verb)) return [];
     const words = [...input.line.words];
     [words[p + 1], words[p + 2]] = [words[p + 2], words[p + 1]];
@@ -37,12 +61,36 @@ const fileExtension: Rule = {
   propose(input) {
     const p = programIndex(input.line);
     const { plain } = input.line;
-    const i = input.program === 'go' ? (plain[p + 1] === 'run' ? p + 2 : -1) : plain.findIndex((w, k) => k > p && !w.startsWith('-'));
+    const i =
+      input.program === 'go'
+        ? plain[p + 1] === 'run'
+          ? p + 2
+          : -1
+        : plain.findIndex((w, k) => k > p && !w.startsWith('-'));
     if (i < 0 || i >= plain.length) return [];
     const arg = plain[i];
-    if (input.program === 'java' && arg.endsWith('.java')) return [replace(replaceWord(input.line, i, arg.slice(0, -5)), '`java` takes the class name, not the source file.', 0.85)];
-    const ext = input.program === 'javac' ? '.java' : input.program === 'go' ? '.go' : input.program.startsWith('python') ? '.py' : '';
-    if (!ext || arg.includes('.') || (input.output && !/can't open file|No such file|not found|file not found|must end in/i.test(input.output))) return [];
+    if (input.program === 'java' && arg.endsWith('.java'))
+      return [
+        replace(
+          replaceWord(input.line, i, arg.slice(0, -5)),
+          '`java` takes the class name, not the source file.',
+          0.85,
+        ),
+      ];
+    const ext =
+      input.program === 'javac'
+        ? '.java'
+        : input.program === 'go'
+          ? '.go'
+          : input.program.startsWith('python')
+            ? '.py'
+            : '';
+    if (
+      !ext ||
+      arg.includes('.') ||
+      (input.output && !/can't open file|No such file|not found|file not found|must end in/i.test(input.output))
+    )
+      return [];
     return [replace(replaceWord(input.line, i, arg + ext), `The file is ${arg}${ext}.`, 0.8)];
   },
 };
@@ -53,7 +101,13 @@ const whoisUrl: Rule = {
   propose(input) {
     const i = input.line.plain.findIndex((w) => /^[a-z]+:\/\//.test(w));
     if (i < 0) return [];
-    return [replace(replaceWord(input.line, i, new URL(input.line.plain[i]).hostname), 'whois takes a domain name, not a URL.', 0.85)];
+    return [
+      replace(
+        replaceWord(input.line, i, new URL(input.line.plain[i]).hostname),
+        'whois takes a domain name, not a URL.',
+        0.85,
+      ),
+    ];
   },
 };
 
@@ -62,7 +116,13 @@ const agLiteral: Rule = {
   programs: ['ag'],
   propose(input) {
     if (!/run ag with -Q/.test(input.output)) return [];
-    return [replace(replaceWord(input.line, programIndex(input.line), 'ag -Q'), 'The pattern is not a valid regex; `-Q` searches it literally.', 0.9)];
+    return [
+      replace(
+        replaceWord(input.line, programIndex(input.line), 'ag -Q'),
+        'The pattern is not a valid regex; `-Q` searches it literally.',
+        0.9,
+      ),
+    ];
   },
 };
 
@@ -73,10 +133,17 @@ const openTarget: Rule = {
     const m = /The file (\S+) does not exist/.exec(input.output);
     if (!m) return [];
     const i = input.line.plain.indexOf(m[1]);
-    if (/^[\w-]+(?:\.[\w-]+)+$/.test(m[1]) && /\.(?:com|org|net|io|dev|app|co|info|edu|gov|de|uk|fr)$/.test(m[1]) && i >= 0) {
+    if (
+      /^[\w-]+(?:\.[\w-]+)+$/.test(m[1]) &&
+      /\.(?:com|org|net|io|dev|app|co|info|edu|gov|de|uk|fr)$/.test(m[1]) &&
+      i >= 0
+    ) {
       return [replace(replaceWord(input.line, i, `http://${m[1]}`), `${m[1]} looks like a web address.`, 0.85)];
     }
-    return [replace(`touch ${m[1]} && ${input.command}`, `${m[1]} does not exist; create it as a file.`, 0.6), replace(`mkdir ${m[1]} && ${input.command}`, `${m[1]} does not exist; create it as a folder.`, 0.55)];
+    return [
+      replace(`touch ${m[1]} && ${input.command}`, `${m[1]} does not exist; create it as a file.`, 0.6),
+      replace(`mkdir ${m[1]} && ${input.command}`, `${m[1]} does not exist; create it as a folder.`, 0.55),
+    ];
   },
 };
 
@@ -86,8 +153,20 @@ const terraformInit: Rule = {
   propose(input) {
     const verb = input.line.plain[programIndex(input.line) + 1];
     if (!/^(?:plan|apply|validate|refresh|import|destroy)$/.test(verb ?? '')) return [];
-    if (input.output && !/terraform init|Initialization required|not yet installed|provider.*not available|Module not installed/i.test(input.output)) return [];
-    return [replace(`${input.program} init && ${input.command}`, 'The working directory is not initialised (providers and modules missing).', input.output ? 0.85 : 0.4)];
+    if (
+      input.output &&
+      !/terraform init|Initialization required|not yet installed|provider.*not available|Module not installed/i.test(
+        input.output,
+      )
+    )
+      return [];
+    return [
+      replace(
+        `${input.program} init && ${input.command}`,
+        'The working directory is not initialised (providers and modules missing).',
+        input.output ? 0.85 : 0.4,
+      ),
+    ];
   },
 };
 
@@ -98,7 +177,13 @@ const lnSymbolic: Rule = {
     const p = programIndex(input.line);
     if (input.line.plain.some((w) => /^-\w*s/.test(w) || w === '--symbolic')) return [];
     if (input.output && !/hard link not allowed for directory/.test(input.output)) return [];
-    return [replace(replaceWord(input.line, p, `${input.line.words[p]} -s`), 'Hard links to folders are not allowed; `-s` makes a symbolic link.', input.output ? 0.9 : 0.4)];
+    return [
+      replace(
+        replaceWord(input.line, p, `${input.line.words[p]} -s`),
+        'Hard links to folders are not allowed; `-s` makes a symbolic link.',
+        input.output ? 0.9 : 0.4,
+      ),
+    ];
   },
 };
 
@@ -107,7 +192,10 @@ const lsHidden: Rule = {
   programs: ['ls'],
   propose(input) {
     if (input.output.trim() || input.line.plain.length > 1 + programIndex(input.line)) return [];
-    return [replace(`${input.command} -A`, 'Nothing was listed; the folder may hold only hidden files.', 0.3), replace(`${input.command} -lah`, 'Long listing with hidden files and sizes.', 0.25)];
+    return [
+      replace(`${input.command} -A`, 'Nothing was listed; the folder may hold only hidden files.', 0.3),
+      replace(`${input.command} -lah`, 'Long listing with hidden files and sizes.', 0.25),
+    ];
   },
 };
 
@@ -116,7 +204,13 @@ const proveRecursive: Rule = {
   programs: ['prove'],
   propose(input) {
     if (!/Result: NOTESTS|Files=0, Tests=0/.test(input.output) || input.line.plain.includes('-r')) return [];
-    return [replace(replaceWord(input.line, programIndex(input.line), 'prove -r'), 'No tests were found at the top level; `-r` searches subfolders.', 0.85)];
+    return [
+      replace(
+        replaceWord(input.line, programIndex(input.line), 'prove -r'),
+        'No tests were found at the top level; `-r` searches subfolders.',
+        0.85,
+      ),
+    ];
   },
 };
 
@@ -125,10 +219,33 @@ const scriptWithoutInterpreter: Rule = {
   propose(input) {
     const script = input.line.plain[programIndex(input.line)] ?? '';
     const m = /\.(py|rb|pl|sh|js)$/.exec(script);
-    if (!m || !/^\.{0,2}\//.test(script) || (input.output && !/Permission denied|bad interpreter|cannot execute/.test(input.output))) return [];
+    if (
+      !m ||
+      !/^\.{0,2}\//.test(script) ||
+      (input.output && !/Permission denied|bad interpreter|cannot execute/.test(input.output))
+    )
+      return [];
     const interpreter = { py: 'python', rb: 'ruby', pl: 'perl', sh: 'sh', js: 'node' }[m[1]]!;
-    return [replace(`${interpreter} ${input.command}`, `Run the ${interpreter} script with its interpreter (it is not executable).`, input.output ? 0.7 : 0.35)];
+    return [
+      replace(
+        `${interpreter} ${input.command}`,
+        `Run the ${interpreter} script with its interpreter (it is not executable).`,
+        input.output ? 0.7 : 0.35,
+      ),
+    ];
   },
 };
 
-export const toolRules: Rule[] = [precondition, systemctlOrder, fileExtension, whoisUrl, agLiteral, openTarget, terraformInit, lnSymbolic, lsHidden, proveRecursive, scriptWithoutInterpreter];
+export const toolRules: Rule[] = [
+  precondition,
+  systemctlOrder,
+  fileExtension,
+  whoisUrl,
+  agLiteral,
+  openTarget,
+  terraformInit,
+  lnSymbolic,
+  lsHidden,
+  proveRecursive,
+  scriptWithoutInterpreter,
+];

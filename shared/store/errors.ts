@@ -12,7 +12,9 @@ export class StoreCorruptError extends StoreError {
     readonly backup: string,
     reason: string,
   ) {
-    super(`The Heal store ${file} is not valid (${reason}). It was left as it is and copied to ${backup}. Repair or remove it, then try again.`);
+    super(
+      `The Heal store ${file} is not valid (${reason}). It was left as it is and copied to ${backup}. Repair or remove it, then try again.`,
+    );
     this.name = 'StoreCorruptError';
   }
 }

@@ -47,7 +47,10 @@ export class LocalStore {
 
   constructor(readonly dir: string) {
     this.file = path.join(dir, STORE_FILE);
-    this.db = new Low(new DataFile<StoreData>(this.file, { parse: parseDocument, stringify: (d) => JSON.stringify(d) }), emptyStore());
+    this.db = new Low(
+      new DataFile<StoreData>(this.file, { parse: parseDocument, stringify: (d) => JSON.stringify(d) }),
+      emptyStore(),
+    );
   }
 
   /** Opens the store for the CLI's options (see resolveStoreDir). */
@@ -110,7 +113,10 @@ export class LocalStore {
         retries: { retries: 2000, factor: 1.2, minTimeout: 2, maxTimeout: 50, randomize: true },
       });
     } catch (e) {
-      throw new StoreError(`The Heal store ${this.file} is locked by another process (${(e as Error).message}). If no Heal process is running, remove ${this.file}.lock.`, { cause: e });
+      throw new StoreError(
+        `The Heal store ${this.file} is locked by another process (${(e as Error).message}). If no Heal process is running, remove ${this.file}.lock.`,
+        { cause: e },
+      );
     }
     try {
       const data = await this.load();

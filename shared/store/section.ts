@@ -9,7 +9,11 @@ export interface Section<T> {
   set(data: StoreData, value: T): void;
 }
 
-export function defineSection<S extends z.ZodTypeAny>(name: string, schema: S, initial: () => z.infer<S>): Section<z.infer<S>> {
+export function defineSection<S extends z.ZodTypeAny>(
+  name: string,
+  schema: S,
+  initial: () => z.infer<S>,
+): Section<z.infer<S>> {
   return {
     name,
     get(data) {
@@ -17,7 +21,9 @@ export function defineSection<S extends z.ZodTypeAny>(name: string, schema: S, i
       if (raw === undefined) return initial();
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
-        throw new StoreError(`The "${name}" section of the Heal store is invalid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+        throw new StoreError(
+          `The "${name}" section of the Heal store is invalid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+        );
       }
       return parsed.data;
     },

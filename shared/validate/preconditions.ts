@@ -24,8 +24,10 @@ export async function checkPreconditions(fix: Fix, cwd: string): Promise<Precond
     const expected = [...hashes][0];
     if (hashes.size > 1) failures.push({ file, reason: 'its edits were computed from different versions of the file' });
     else if (content === undefined && expected) failures.push({ file, reason: 'the file no longer exists' });
-    else if (content !== undefined && !expected) failures.push({ file, reason: 'the fix does not record which version of the file it was computed from' });
-    else if (content !== undefined && expected && sha256Hex(content) !== expected) failures.push({ file, reason: 'the file changed since the fix was proposed' });
+    else if (content !== undefined && !expected)
+      failures.push({ file, reason: 'the fix does not record which version of the file it was computed from' });
+    else if (content !== undefined && expected && sha256Hex(content) !== expected)
+      failures.push({ file, reason: 'the file changed since the fix was proposed' });
   }
   return failures;
 }

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyFix, ApplyRefused, describeChange, prepareApply } from '../../shared/apply/apply';
-import { applications, interruptedApplications, isInterrupted, saveApplication, type Application } from '../../shared/apply/applications';
+import {
+  applications,
+  interruptedApplications,
+  isInterrupted,
+  saveApplication,
+  type Application,
+} from '../../shared/apply/applications';
 import { createBackup, pruneBackups, readBackup, restoreBackup, sha256Hex } from '../../shared/apply/backup';
 import { recordProposals, withBaseHashes } from '../../shared/apply/proposals';
 import { revertApplication } from '../../shared/apply/revert';
@@ -16,11 +22,17 @@ import type { Suggestion } from '../../shared/lookup/suggestion';
 import { newPattern } from '../../shared/store/patterns';
 
 const at = (line: number, character: number) => ({ line, character });
-const edit = (file: string, sl: number, sc: number, el: number, ec: number, newText: string): TextEdit => ({ file, range: { start: at(sl, sc), end: at(el, ec) }, newText });
+const edit = (file: string, sl: number, sc: number, el: number, ec: number, newText: string): TextEdit => ({
+  file,
+  range: { start: at(sl, sc), end: at(el, ec) },
+  newText,
+});
 
 describe('text edits', () => {
   it('applies several edits by LSP positions, end exclusive', () => {
-    expect(applyTextEdits('hello world\nsecond line\n', [edit('f', 0, 0, 0, 5, 'HELLO'), edit('f', 1, 7, 1, 11, 'row')])).toBe('HELLO world\nsecond row\n');
+    expect(
+      applyTextEdits('hello world\nsecond line\n', [edit('f', 0, 0, 0, 5, 'HELLO'), edit('f', 1, 7, 1, 11, 'row')]),
+    ).toBe('HELLO world\nsecond row\n');
     expect(applyTextEdits('a\n', [edit('f', 1, 0, 1, 0, 'b\n')])).toBe('a\nb\n');
   });
   it('refuses overlapping or out-of-range edits with the file named', () => {
@@ -76,12 +88,25 @@ function greetingProject() {
   const { root, store } = project();
   writeFileSync(path.join(root, 'greeting.txt'), 'helo\n');
   chmodSync(path.join(root, 'greeting.txt'), 0o640);
-  writeFileSync(path.join(root, 'check.js'), "const t = require('fs').readFileSync(__dirname + '/greeting.txt', 'utf8'); if (t !== 'hello\\n') { console.error('Error: greeting is wrong'); process.exit(1); }\n");
+  writeFileSync(
+    path.join(root, 'check.js'),
+    "const t = require('fs').readFileSync(__dirname + '/greeting.txt', 'utf8'); if (t !== 'hello\\n') { console.error('Error: greeting is wrong'); process.exit(1); }\n",
+  );
   return { root, store, commandLine: `node check.js` };
 }
 
-async function propose(store: LocalStore, root: string, fix: Fix, commandLine?: string, safety: Suggestion['safety'] = 'safe', fingerprint?: string) {
-  const s = withBaseHashes({ fix, tier: 'rule', confidence: 0.8, why: 'test', safety, provenance: 'rule:test', fingerprint }, root);
+async function propose(
+  store: LocalStore,
+  root: string,
+  fix: Fix,
+  commandLine?: string,
+  safety: Suggestion['safety'] = 'safe',
+  fingerprint?: string,
+) {
+  const s = withBaseHashes(
+    { fix, tier: 'rule', confidence: 0.8, why: 'test', safety, provenance: 'rule:test', fingerprint },
+    root,
+  );
   await store.update((data) => recordProposals(data, [s], { commandLine, cwd: root }));
   return s.fix.id;
 }
@@ -94,19 +119,31 @@ describe('applyFix after the editor made the edit', () => {
     const file = path.join(root, 'greeting.txt');
     const original = { path: file, content: readFileSync(file), mode: 0o640 };
     // A wrong edit, already made by the editor: verification fails and the file is put back byte for byte.
-    const wrong = await propose(store, root, { id: 'wrong', kind: 'edit', description: 'bad fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hallo')] }, commandLine);
+    const wrong = await propose(
+      store,
+      root,
+      { id: 'wrong', kind: 'edit', description: 'bad fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hallo')] },
+      commandLine,
+    );
     writeFileSync(file, 'hallo\n');
     const r = await applyFix({ store, fixId: wrong, trusted: true, yes: true, editedBy: { originals: [original] } });
     expect(r.application.state).toBe('reverted');
     expect(readFileSync(file)).toEqual(original.content);
     expect(statSync(file).mode & 0o777).toBe(0o640);
     // The right edit: verified, left in place.
-    const right = await propose(store, root, { id: 'right', kind: 'edit', description: 'fix typo', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] }, commandLine);
+    const right = await propose(
+      store,
+      root,
+      { id: 'right', kind: 'edit', description: 'fix typo', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] },
+      commandLine,
+    );
     writeFileSync(file, 'hello\n');
     const ok = await applyFix({ store, fixId: right, trusted: true, yes: true, editedBy: { originals: [original] } });
     expect(ok.application.state).toBe('verified');
     expect(readFileSync(file, 'utf8')).toBe('hello\n');
-    expect((await readBackup(store.backupsDir, ok.application.id))!.entries[0].sha256).toBe(sha256Hex(original.content));
+    expect((await readBackup(store.backupsDir, ok.application.id))!.entries[0].sha256).toBe(
+      sha256Hex(original.content),
+    );
   });
 });
 
@@ -114,9 +151,29 @@ describe('applyFix', () => {
   it('applies an edit, verifies it by re-running the command, and records the outcome', async () => {
     const { root, store, commandLine } = greetingProject();
     await store.update((data) => {
-      data.patterns.fp1 = newPattern({ tool: 'node', category: 'x', severity: 'error', message: 'greeting is wrong', context: [], startLine: 1, endLine: 1, fingerprint: 'fp1', coarseFingerprint: 'c' }, 't');
+      data.patterns.fp1 = newPattern(
+        {
+          tool: 'node',
+          category: 'x',
+          severity: 'error',
+          message: 'greeting is wrong',
+          context: [],
+          startLine: 1,
+          endLine: 1,
+          fingerprint: 'fp1',
+          coarseFingerprint: 'c',
+        },
+        't',
+      );
     });
-    const id = await propose(store, root, { id: 'good', kind: 'edit', description: 'fix typo', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] }, commandLine, 'safe', 'fp1');
+    const id = await propose(
+      store,
+      root,
+      { id: 'good', kind: 'edit', description: 'fix typo', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] },
+      commandLine,
+      'safe',
+      'fp1',
+    );
     const r = await applyFix({ store, fixId: id, trusted: true, clock: () => T0 });
     expect(r.verification?.ok).toBe(true);
     expect(r.application.state).toBe('verified');
@@ -134,20 +191,37 @@ describe('applyFix', () => {
   it('reverts a wrong fix byte-identically (content and mode), records the failure, and two reverts trip the breaker', async () => {
     const { root, store, commandLine } = greetingProject();
     const before = readFileSync(path.join(root, 'greeting.txt'));
-    const wrong1 = await propose(store, root, { id: 'wrong1', kind: 'edit', description: 'wrong', edits: [edit('greeting.txt', 0, 0, 0, 0, '# ')] }, commandLine);
+    const wrong1 = await propose(
+      store,
+      root,
+      { id: 'wrong1', kind: 'edit', description: 'wrong', edits: [edit('greeting.txt', 0, 0, 0, 0, '# ')] },
+      commandLine,
+    );
     const r1 = await applyFix({ store, fixId: wrong1, trusted: true, clock: () => T0 });
     expect(r1.application.state).toBe('reverted');
     expect(r1.application.reason).toMatch(/verification failed: `node check.js` still fails/);
     expect(readFileSync(path.join(root, 'greeting.txt'))).toEqual(before);
     expect(statSync(path.join(root, 'greeting.txt')).mode & 0o777).toBe(0o640);
 
-    const wrong2 = await propose(store, root, { id: 'wrong2', kind: 'edit', description: 'wrong again', edits: [edit('greeting.txt', 0, 4, 0, 4, '!')] }, commandLine);
+    const wrong2 = await propose(
+      store,
+      root,
+      { id: 'wrong2', kind: 'edit', description: 'wrong again', edits: [edit('greeting.txt', 0, 4, 0, 4, '!')] },
+      commandLine,
+    );
     await applyFix({ store, fixId: wrong2, trusted: true, clock: () => T0 + 60_000 });
     expect(readFileSync(path.join(root, 'greeting.txt'))).toEqual(before);
     expect(breakerView(breakerSection.get(await store.read()), T0 + 120_000).state).toBe('open');
 
-    const good = await propose(store, root, { id: 'good2', kind: 'edit', description: 'fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] }, commandLine);
-    await expect(applyFix({ store, fixId: good, trusted: true, clock: () => T0 + 120_000 })).rejects.toThrow(/circuit breaker is open/);
+    const good = await propose(
+      store,
+      root,
+      { id: 'good2', kind: 'edit', description: 'fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] },
+      commandLine,
+    );
+    await expect(applyFix({ store, fixId: good, trusted: true, clock: () => T0 + 120_000 })).rejects.toThrow(
+      /circuit breaker is open/,
+    );
     // Half-open after 30 minutes: the one trial goes through and closes the breaker.
     const r3 = await applyFix({ store, fixId: good, trusted: true, clock: () => T0 + 32 * 60_000 });
     expect(r3.application.state).toBe('verified');
@@ -161,15 +235,42 @@ describe('applyFix', () => {
       expect(e).toBeInstanceOf(ApplyRefused);
       return e as ApplyRefused;
     };
-    const danger = await propose(store, root, { id: 'd', kind: 'command', command: 'git reset --hard', description: 'reset' }, commandLine, 'dangerous');
-    expect((await refusal(applyFix({ store, fixId: danger, trusted: true }))).message).toMatch(/dangerous \(git reset --hard discards work\)/);
-    const outside = await propose(store, root, { id: 'o', kind: 'edit', description: 'x', edits: [edit('../elsewhere.txt', 0, 0, 0, 0, 'x')] }, commandLine);
+    const danger = await propose(
+      store,
+      root,
+      { id: 'd', kind: 'command', command: 'git reset --hard', description: 'reset' },
+      commandLine,
+      'dangerous',
+    );
+    expect((await refusal(applyFix({ store, fixId: danger, trusted: true }))).message).toMatch(
+      /dangerous \(git reset --hard discards work\)/,
+    );
+    const outside = await propose(
+      store,
+      root,
+      { id: 'o', kind: 'edit', description: 'x', edits: [edit('../elsewhere.txt', 0, 0, 0, 0, 'x')] },
+      commandLine,
+    );
     expect((await refusal(applyFix({ store, fixId: outside, trusted: true }))).code).toBe('dangerous');
-    const fine = await propose(store, root, { id: 'g', kind: 'edit', description: 'fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] }, commandLine);
+    const fine = await propose(
+      store,
+      root,
+      { id: 'g', kind: 'edit', description: 'fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] },
+      commandLine,
+    );
     expect((await refusal(applyFix({ store, fixId: fine, trusted: false }))).code).toBe('untrusted');
-    const review = await propose(store, root, { id: 'r', kind: 'command', command: 'rm -rf build', description: 'clean' }, commandLine);
-    expect((await refusal(applyFix({ store, fixId: review, trusted: true }))).message).toMatch(/needs confirmation \(recursive rm of build\); pass --yes/);
-    expect((await refusal(applyFix({ store, fixId: review, trusted: true, confirm: async () => false }))).code).toBe('not-confirmed');
+    const review = await propose(
+      store,
+      root,
+      { id: 'r', kind: 'command', command: 'rm -rf build', description: 'clean' },
+      commandLine,
+    );
+    expect((await refusal(applyFix({ store, fixId: review, trusted: true }))).message).toMatch(
+      /needs confirmation \(recursive rm of build\); pass --yes/,
+    );
+    expect((await refusal(applyFix({ store, fixId: review, trusted: true, confirm: async () => false }))).code).toBe(
+      'not-confirmed',
+    );
     expect((await refusal(applyFix({ store, fixId: 'nope', trusted: true }))).code).toBe('unknown-fix');
     writeFileSync(path.join(root, 'greeting.txt'), 'user edited\n');
     const stale = await refusal(applyFix({ store, fixId: fine, trusted: true }));
@@ -182,8 +283,25 @@ describe('applyFix', () => {
   it('a file saved by the user during the apply is left alone, and the fix is not blamed', async () => {
     const { root, store, commandLine } = greetingProject();
     writeFileSync(path.join(root, 'other.txt'), 'one\n');
-    const id = await propose(store, root, { id: 'two', kind: 'edit', description: 'two files', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello'), edit('other.txt', 0, 0, 0, 3, 'two')] }, commandLine, 'safe');
-    const e = await applyFix({ store, fixId: id, trusted: true, clock: () => T0, onStep: (step) => step === 'backed-up' && writeFileSync(path.join(root, 'other.txt'), 'user\n') }).catch((x: unknown) => x);
+    const id = await propose(
+      store,
+      root,
+      {
+        id: 'two',
+        kind: 'edit',
+        description: 'two files',
+        edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello'), edit('other.txt', 0, 0, 0, 3, 'two')],
+      },
+      commandLine,
+      'safe',
+    );
+    const e = await applyFix({
+      store,
+      fixId: id,
+      trusted: true,
+      clock: () => T0,
+      onStep: (step) => step === 'backed-up' && writeFileSync(path.join(root, 'other.txt'), 'user\n'),
+    }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApplyRefused);
     expect((e as Error).message).toMatch(/other.txt changed while the fix was being applied; it was not touched/);
     expect(readFileSync(path.join(root, 'other.txt'), 'utf8')).toBe('user\n');
@@ -195,14 +313,35 @@ describe('applyFix', () => {
 
   it('checks preconditions per file', async () => {
     const { root } = greetingProject();
-    const fix: Fix = { id: 'p', kind: 'edit', description: '', edits: [{ ...edit('greeting.txt', 0, 0, 0, 0, 'x'), baseHash: sha256Hex('helo\n') }, edit('new.txt', 0, 0, 0, 0, 'y'), edit('check.js', 0, 0, 0, 0, '')] };
-    expect(await checkPreconditions(fix, root)).toEqual([{ file: 'check.js', reason: 'the fix does not record which version of the file it was computed from' }]);
+    const fix: Fix = {
+      id: 'p',
+      kind: 'edit',
+      description: '',
+      edits: [
+        { ...edit('greeting.txt', 0, 0, 0, 0, 'x'), baseHash: sha256Hex('helo\n') },
+        edit('new.txt', 0, 0, 0, 0, 'y'),
+        edit('check.js', 0, 0, 0, 0, ''),
+      ],
+    };
+    expect(await checkPreconditions(fix, root)).toEqual([
+      { file: 'check.js', reason: 'the fix does not record which version of the file it was computed from' },
+    ]);
   });
 
   it('a failing fix command restores the manifest files it may have changed', async () => {
     const { root, store, commandLine } = greetingProject();
     writeFileSync(path.join(root, 'package.json'), '{"name":"x"}\n');
-    const id = await propose(store, root, { id: 'c', kind: 'command', command: 'node -e "require(\'fs\').writeFileSync(\'package.json\', \'broken\'); process.exit(3)"', description: 'x' }, commandLine);
+    const id = await propose(
+      store,
+      root,
+      {
+        id: 'c',
+        kind: 'command',
+        command: "node -e \"require('fs').writeFileSync('package.json', 'broken'); process.exit(3)\"",
+        description: 'x',
+      },
+      commandLine,
+    );
     const r = await applyFix({ store, fixId: id, trusted: true, yes: true });
     expect(r.application.state).toBe('reverted');
     expect(r.application.reason).toMatch(/failed \(exit 3\)/);
@@ -211,7 +350,12 @@ describe('applyFix', () => {
 
   it('dry-run description is a unified diff for edits', async () => {
     const { root, store, commandLine } = greetingProject();
-    const id = await propose(store, root, { id: 'g', kind: 'edit', description: 'fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] }, commandLine);
+    const id = await propose(
+      store,
+      root,
+      { id: 'g', kind: 'edit', description: 'fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] },
+      commandLine,
+    );
     const diff = await describeChange(await prepareApply(store, id, true));
     expect(diff).toContain('--- a/greeting.txt');
     expect(diff).toContain('-helo');
@@ -223,14 +367,32 @@ describe('applyFix', () => {
 describe('interrupted applies', () => {
   it('an in-flight apply whose process is gone is interrupted; a revert without a complete backup changes nothing', async () => {
     const { root, store } = greetingProject();
-    const app: Application = { id: 'a1', fixId: 'f', kind: 'edit', description: 'd', cwd: root, startedAt: 't', state: 'applying', pid: 999_999_99, host: (await import('node:os')).hostname(), files: [path.join(root, 'greeting.txt')] };
+    const app: Application = {
+      id: 'a1',
+      fixId: 'f',
+      kind: 'edit',
+      description: 'd',
+      cwd: root,
+      startedAt: 't',
+      state: 'applying',
+      pid: 999_999_99,
+      host: (await import('node:os')).hostname(),
+      files: [path.join(root, 'greeting.txt')],
+    };
     await store.update((data) => saveApplication(data, app));
     expect(isInterrupted(app, () => false)).toBe(true);
     expect(isInterrupted({ ...app, pid: process.pid })).toBe(false);
     expect(interruptedApplications(await store.read()).map((a) => a.id)).toEqual(['a1']);
-    const fixId = await propose(store, root, { id: 'g', kind: 'edit', description: 'fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] }, 'node check.js');
+    const fixId = await propose(
+      store,
+      root,
+      { id: 'g', kind: 'edit', description: 'fix', edits: [edit('greeting.txt', 0, 0, 0, 4, 'hello')] },
+      'node check.js',
+    );
     await store.update((data) => saveApplication(data, { ...app, pid: 999_999_99 }));
-    await expect(applyFix({ store, fixId, trusted: true })).rejects.toThrow(/apply a1 in this folder was interrupted; run `heal revert a1` first/);
+    await expect(applyFix({ store, fixId, trusted: true })).rejects.toThrow(
+      /apply a1 in this folder was interrupted; run `heal revert a1` first/,
+    );
     const reverted = await revertApplication(store, 'a1');
     expect(reverted.reason).toMatch(/before any file changed/);
     expect(readFileSync(path.join(root, 'greeting.txt'), 'utf8')).toBe('helo\n');

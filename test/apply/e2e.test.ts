@@ -31,12 +31,19 @@ describe('examples/ts-misspelled-name end to end', () => {
     cpSync(path.join(repo, 'examples/ts-misspelled-name'), cwd, { recursive: true });
     chmodSync(path.join(cwd, 'src/main.ts'), 0o640);
     const configDir = mkdtempSync(path.join(tmpdir(), 'heal-e2e-config-'));
-    const env = { HEAL_CONFIG_DIR: configDir, HEAL_STORE: path.join(cwd, '.heal'), PATH: `${path.join(repo, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}` };
+    const env = {
+      HEAL_CONFIG_DIR: configDir,
+      HEAL_STORE: path.join(cwd, '.heal'),
+      PATH: `${path.join(repo, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}`,
+    };
 
     // 1. Detect: the real compiler fails; Heal recognises TS2552 and proposes an edit.
     const run = await runCli(['--json', 'run', '--', 'tsc', '-p', '.'], { cwd, env });
     expect(run.code).toBe(2);
-    const report = JSON.parse(run.stdout) as { events: Array<{ fingerprint: string; code?: string }>; suggestions: Array<{ fix: { id: string; kind: string }; safety: string; fingerprint: string }> };
+    const report = JSON.parse(run.stdout) as {
+      events: Array<{ fingerprint: string; code?: string }>;
+      suggestions: Array<{ fix: { id: string; kind: string }; safety: string; fingerprint: string }>;
+    };
     expect(report).not.toHaveProperty('autoApplied'); // auto-apply is off by default
     const fix = report.suggestions.find((s) => s.fix.kind === 'edit');
     expect(fix, run.stdout).toBeDefined();
@@ -48,13 +55,38 @@ describe('examples/ts-misspelled-name end to end', () => {
     await store.update((data) =>
       recordProposals(
         data,
-        [{ fix: { id: 'wrongfix0001', kind: 'edit', description: 'a wrong fix', edits: [{ file: 'src/main.ts', range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, newText: '// touched\n', baseHash: sha256Hex(readFileSync(path.join(cwd, 'src/main.ts'))) }] }, tier: 'rule', confidence: 0.5, why: 'test', safety: 'safe', provenance: 'rule:test', fingerprint: fix!.fingerprint }],
+        [
+          {
+            fix: {
+              id: 'wrongfix0001',
+              kind: 'edit',
+              description: 'a wrong fix',
+              edits: [
+                {
+                  file: 'src/main.ts',
+                  range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } },
+                  newText: '// touched\n',
+                  baseHash: sha256Hex(readFileSync(path.join(cwd, 'src/main.ts'))),
+                },
+              ],
+            },
+            tier: 'rule',
+            confidence: 0.5,
+            why: 'test',
+            safety: 'safe',
+            provenance: 'rule:test',
+            fingerprint: fix!.fingerprint,
+          },
+        ],
         { commandLine: 'tsc -p .', cwd },
       ),
     );
     const wrong = await runCli(['--json', 'apply', 'wrongfix0001'], { cwd, env });
     expect(wrong.code, wrong.stderr).toBe(1);
-    const wrongResult = JSON.parse(wrong.stdout) as { application: { state: string; reason: string }; verification: { ok: boolean; stillFailing: boolean } };
+    const wrongResult = JSON.parse(wrong.stdout) as {
+      application: { state: string; reason: string };
+      verification: { ok: boolean; stillFailing: boolean };
+    };
     expect(wrongResult.application.state).toBe('reverted');
     expect(wrongResult.verification).toMatchObject({ ok: false, stillFailing: true });
     expect(snapshot(cwd)).toEqual(before);
@@ -83,10 +115,16 @@ describe('examples/ts-misspelled-name end to end', () => {
     const broken = readFileSync(path.join(repo, 'examples/ts-misspelled-name/src/main.ts'));
     writeFileSync(path.join(cwd, 'src/main.ts'), broken);
     mkdirSync(configDir, { recursive: true });
-    writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({ autoApply: 'safe', 'autoApply.minConfidence': 0.3 }));
+    writeFileSync(
+      path.join(configDir, 'config.json'),
+      JSON.stringify({ autoApply: 'safe', 'autoApply.minConfidence': 0.3 }),
+    );
     const auto = await runCli(['--json', 'run', '--', 'tsc', '-p', '.'], { cwd, env });
     expect(auto.code).toBe(2); // the wrapped command's own exit code is kept
-    const autoReport = JSON.parse(auto.stdout) as { suggestions: Array<{ tier: string }>; autoApplied: { applied: boolean; state: string } };
+    const autoReport = JSON.parse(auto.stdout) as {
+      suggestions: Array<{ tier: string }>;
+      autoApplied: { applied: boolean; state: string };
+    };
     expect(autoReport.suggestions[0].tier).toBe('exact');
     expect(autoReport.autoApplied).toMatchObject({ applied: true, state: 'verified' });
     expect(readFileSync(path.join(cwd, 'src/main.ts'), 'utf8')).toContain("greeting('world')");

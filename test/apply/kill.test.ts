@@ -35,9 +35,32 @@ async function setUp(): Promise<{ cwd: string; store: LocalStore }> {
   // The verification re-run takes a while and fails, so the revert path is exercised too.
   writeFileSync(path.join(cwd, 'check.js'), 'setTimeout(() => process.exit(1), 150);\n');
   const store = new LocalStore(path.join(cwd, '.heal'));
-  const edit = (file: string, text: string, old: string) => ({ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: text, baseHash: sha256Hex(old) });
+  const edit = (file: string, text: string, old: string) => ({
+    file,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    newText: text,
+    baseHash: sha256Hex(old),
+  });
   await store.update((data) =>
-    recordProposals(data, [{ fix: { id: 'killfix00001', kind: 'edit', description: 'two files', edits: [edit('a.txt', 'A', OLD_A), edit('b.txt', 'B', OLD_B)] }, tier: 'rule', confidence: 0.5, why: 'test', safety: 'safe', provenance: 'rule:test' }], { commandLine: 'node check.js', cwd }),
+    recordProposals(
+      data,
+      [
+        {
+          fix: {
+            id: 'killfix00001',
+            kind: 'edit',
+            description: 'two files',
+            edits: [edit('a.txt', 'A', OLD_A), edit('b.txt', 'B', OLD_B)],
+          },
+          tier: 'rule',
+          confidence: 0.5,
+          why: 'test',
+          safety: 'safe',
+          provenance: 'rule:test',
+        },
+      ],
+      { commandLine: 'node check.js', cwd },
+    ),
   );
   return { cwd, store };
 }
@@ -70,7 +93,11 @@ describe('kill -9 during heal apply', () => {
       expect(statSync(path.join(cwd, 'a.txt')).mode & 0o777).toBe(0o640);
       expect(statSync(path.join(cwd, 'b.txt')).mode & 0o777).toBe(0o600);
       // Any backup with a manifest is complete and matches its hashes.
-      if (existsSync(store.backupsDir)) for (const id of readdirSync(store.backupsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) await readBackup(store.backupsDir, id);
+      if (existsSync(store.backupsDir))
+        for (const id of readdirSync(store.backupsDir, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name))
+          await readBackup(store.backupsDir, id);
 
       const apps = Object.values(applications.get(await store.read()));
       if (apps.length === 0) {

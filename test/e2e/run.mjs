@@ -3,7 +3,19 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { contextMenu, installExtension, newProfile, openTerminal, openVsCode, page as currentPage, palette, root, showProblems, typeInTerminal, work } from './harness.mjs';
+import {
+  contextMenu,
+  installExtension,
+  newProfile,
+  openTerminal,
+  openVsCode,
+  page as currentPage,
+  palette,
+  root,
+  showProblems,
+  typeInTerminal,
+  work,
+} from './harness.mjs';
 
 const shots = path.join(root, 'test-output/e2e');
 mkdirSync(shots, { recursive: true });
@@ -16,7 +28,21 @@ cpSync(path.join(root, 'examples/ts-misspelled-name'), ws, { recursive: true });
 mkdirSync(path.join(ws, 'scripts'), { recursive: true });
 writeFileSync(path.join(ws, 'scripts/start.js'), "const dayjs = require('dayjs');\nconsole.log(dayjs().format());\n");
 mkdirSync(path.join(ws, '.vscode'), { recursive: true });
-writeFileSync(path.join(ws, '.vscode/tasks.json'), JSON.stringify({ version: '2.0.0', tasks: [{ label: 'start with heal', type: 'heal', command: 'node scripts/start.js', problemMatcher: [], group: { kind: 'build', isDefault: true } }] }));
+writeFileSync(
+  path.join(ws, '.vscode/tasks.json'),
+  JSON.stringify({
+    version: '2.0.0',
+    tasks: [
+      {
+        label: 'start with heal',
+        type: 'heal',
+        command: 'node scripts/start.js',
+        problemMatcher: [],
+        group: { kind: 'build', isDefault: true },
+      },
+    ],
+  }),
+);
 
 let page;
 const results = [];
@@ -51,12 +77,17 @@ await scenario(
 await scenario(
   'backfill-offered-once-default-no',
   async () => {
-    const toast = page.locator('.notification-toast', { hasText: 'learn from the logs already in this workspace' }).first();
+    const toast = page
+      .locator('.notification-toast', { hasText: 'learn from the logs already in this workspace' })
+      .first();
     await toast.waitFor({ timeout: 30_000 });
     await toast.locator('.monaco-button', { hasText: 'No' }).click();
   },
   async () => {
-    await page.locator('.notification-toast', { hasText: 'learn from the logs already in this workspace' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+    await page
+      .locator('.notification-toast', { hasText: 'learn from the logs already in this workspace' })
+      .first()
+      .waitFor({ state: 'detached', timeout: 10_000 });
   },
 );
 
@@ -65,7 +96,10 @@ await scenario(
   async () => {
     await openTerminal();
     await typeInTerminal('sleep 0.3; tsc -p .');
-    await page.locator('.statusbar-item', { hasText: /Heal: [1-9]/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.statusbar-item', { hasText: /Heal: [1-9]/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await showProblems();
   },
   async () => {
@@ -76,7 +110,12 @@ await scenario(
     await palette('Terminal: Focus Terminal');
     await typeInTerminal('heal --version');
     const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-    await page.locator('.terminal-wrapper .xterm-rows > div', { hasText: new RegExp(`^\\s*${version.replace(/\./g, '\\.')}\\s*$`) }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.terminal-wrapper .xterm-rows > div', {
+        hasText: new RegExp(`^\\s*${version.replace(/\./g, '\\.')}\\s*$`),
+      })
+      .first()
+      .waitFor({ timeout: 30_000 });
   },
 );
 
@@ -129,26 +168,42 @@ await scenario(
       }
     }
     await page.keyboard.press('Enter');
-    await page.locator('.notification-toast', { hasText: /verified/ }).first().waitFor({ timeout: 90_000 });
+    await page
+      .locator('.notification-toast', { hasText: /verified/ })
+      .first()
+      .waitFor({ timeout: 90_000 });
   },
   async () => {
     const source = readFileSync(path.join(ws, 'src/main.ts'), 'utf8');
     if (!source.includes("greeting('world')")) throw new Error(`the fix was not applied:\n${source}`);
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page
+      .locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' })
+      .first()
+      .waitFor({ state: 'detached', timeout: 30_000 });
     // The fix came as the editor's own edit: it is on the undo stack (undo, see it, redo).
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+z');
-    await page.locator('.monaco-editor .view-lines', { hasText: "greting('world')" }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: "greting('world')" })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.keyboard.press('Control+Shift+z');
-    await page.locator('.monaco-editor .view-lines', { hasText: "greeting('world')" }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: "greeting('world')" })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.keyboard.press('Control+s');
     // Re-running the command in the terminal: it passes now, and the diagnostics stay cleared.
     await palette('Terminal: Focus Terminal');
     await typeInTerminal('tsc -p . && echo TSC-PASSED');
-    await page.locator('.terminal-wrapper .xterm-rows > div', { hasText: /^TSC-PASSED\s*$/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.terminal-wrapper .xterm-rows > div', { hasText: /^TSC-PASSED\s*$/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await showProblems();
     await new Promise((r) => setTimeout(r, 1000));
-    if (await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).count()) throw new Error('the diagnostic came back after the command passed');
+    if (await page.locator('.markers-panel .monaco-list-row', { hasText: 'TS2552' }).count())
+      throw new Error('the diagnostic came back after the command passed');
   },
 );
 
@@ -157,13 +212,22 @@ await scenario(
   async () => {
     // The default build task (Ctrl+Shift+B) is the `heal` task.
     await palette('Tasks: Run Build Task');
-    await page.locator('.statusbar-item', { hasText: /Heal: [1-9]/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.statusbar-item', { hasText: /Heal: [1-9]/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await palette('Heal: Show Issues');
   },
   async () => {
-    await page.locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" })
+      .first()
+      .waitFor({ timeout: 30_000 });
     // The task ends with Heal's summary: the root cause and its fix.
-    await page.locator('.terminal-wrapper .xterm-rows', { hasText: 'Heal: 1 root cause' }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.terminal-wrapper .xterm-rows', { hasText: 'Heal: 1 root cause' })
+      .first()
+      .waitFor({ timeout: 30_000 });
   },
 );
 
@@ -176,8 +240,14 @@ await scenario(
     await contextMenu(row, 'Ignore');
   },
   async () => {
-    await page.locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" }).first().waitFor({ state: 'detached', timeout: 30_000 });
-    await page.locator('.statusbar-item', { hasText: `Heal: ${openBefore - 1}` }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.pane-body .monaco-list-row', { hasText: "Cannot find module 'dayjs'" })
+      .first()
+      .waitFor({ state: 'detached', timeout: 30_000 });
+    await page
+      .locator('.statusbar-item', { hasText: `Heal: ${openBefore - 1}` })
+      .first()
+      .waitFor({ timeout: 30_000 });
   },
 );
 
@@ -199,9 +269,19 @@ await scenario(
     await page.locator('.tab', { hasText: 'Heal: Metrics' }).first().waitFor({ timeout: 30_000 });
     const webview = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
     // The terminal failures of the earlier scenarios are counted and charted.
-    await webview.locator('.tile', { hasText: 'Detection rate' }).locator('.value', { hasText: /\d+ %/ }).waitFor({ timeout: 30_000 });
+    await webview
+      .locator('.tile', { hasText: 'Detection rate' })
+      .locator('.value', { hasText: /\d+ %/ })
+      .waitFor({ timeout: 30_000 });
     await webview.locator('vscode-button#refresh').waitFor({ timeout: 10_000 });
-    const drawn = await webview.locator('canvas#failures').evaluate((c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0));
+    const drawn = await webview.locator('canvas#failures').evaluate(
+      (c) =>
+        c.width > 0 &&
+        c
+          .getContext('2d')
+          .getImageData(0, 0, c.width, c.height)
+          .data.some((v) => v !== 0),
+    );
     if (!drawn) throw new Error('the failures chart is empty');
   },
 );
@@ -220,7 +300,8 @@ await scenario(
     await webview.locator('#contact input, #contact').first().click();
     await page.keyboard.type('not a handle--');
     await webview.locator('#status', { hasText: 'not a GitHub handle' }).waitFor({ timeout: 10_000 });
-    if (!(await webview.locator('vscode-button#send').evaluate((b) => b.disabled))) throw new Error('Send is enabled with an invalid contact');
+    if (!(await webview.locator('vscode-button#send').evaluate((b) => b.disabled)))
+      throw new Error('Send is enabled with an invalid contact');
   },
 );
 
@@ -230,8 +311,15 @@ await close();
 const untrustedWs = path.join(work, 'untrusted');
 cpSync(path.join(root, 'examples/ts-misspelled-name'), untrustedWs, { recursive: true });
 // Terminals need trust, so the failure comes from a saved build log scanned with `Heal: Scan Output…`.
-writeFileSync(path.join(untrustedWs, 'build.log'), spawnSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: untrustedWs, encoding: 'utf8' }).stdout);
-const untrustedData = newProfile('ud-untrusted', { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false });
+writeFileSync(
+  path.join(untrustedWs, 'build.log'),
+  spawnSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: untrustedWs, encoding: 'utf8' }).stdout,
+);
+const untrustedData = newProfile('ud-untrusted', {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+});
 close = await openVsCode(untrustedData, untrustedWs, { trusted: false });
 await scenario(
   'untrusted-workspace-refuses-to-apply',
@@ -239,11 +327,17 @@ await scenario(
     await statusItem().first().waitFor({ timeout: 60_000 });
     await palette('Go to File');
     await page.locator('.quick-input-widget input').fill('build.log');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'build.log' }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'build.log' })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
     await page.locator('.monaco-editor .view-lines', { hasText: 'TS2552' }).first().waitFor({ timeout: 30_000 });
     await palette('Heal: Scan Output…');
-    await page.locator('.statusbar-item', { hasText: /Heal: [1-9]/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.statusbar-item', { hasText: /Heal: [1-9]/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await palette('Heal: Show Issues');
     const row = page.locator('.pane-body .monaco-list-row', { hasText: 'TS2552' }).first();
     await contextMenu(row, 'Apply Fix');

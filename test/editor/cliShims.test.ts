@@ -11,11 +11,16 @@ describe('the heal shim on the terminal PATH', () => {
   it('runs the CLI with the given runtime and passes arguments through, with spaces and quotes in paths', () => {
     const dir = mkdtempSync(path.join(tmpdir(), "heal shim 'x' "));
     const cli = path.join(dir, "cli it's.js");
-    writeFileSync(cli, 'console.log(JSON.stringify({ args: process.argv.slice(2), asNode: process.env.ELECTRON_RUN_AS_NODE }))');
+    writeFileSync(
+      cli,
+      'console.log(JSON.stringify({ args: process.argv.slice(2), asNode: process.env.ELECTRON_RUN_AS_NODE }))',
+    );
     const shim = path.join(dir, 'heal');
     writeFileSync(shim, cliShims(process.execPath, cli).heal);
     chmodSync(shim, 0o755);
-    const out = JSON.parse(execFileSync(shim, ['status', '--json', 'a b', '$HOME'], { encoding: 'utf8', env: { PATH: '/nonexistent' } }));
+    const out = JSON.parse(
+      execFileSync(shim, ['status', '--json', 'a b', '$HOME'], { encoding: 'utf8', env: { PATH: '/nonexistent' } }),
+    );
     expect(out).toEqual({ args: ['status', '--json', 'a b', '$HOME'], asNode: '1' });
   });
 

@@ -6,12 +6,24 @@ const same: Array<[string, string]> = [
     "Error: Cannot find module '/home/alice/proj/node_modules/left-pad/index.js'",
     "Error: Cannot find module '/Users/bob/work/app/node_modules/left-pad/index.js'",
   ],
-  ['/tmp/tmp.Xa81kq/build/main.c:12:5: error: expected ; before return', '/var/folders/k2/T/tmp9f3/build/main.c:88:17: error: expected ; before return'],
+  [
+    '/tmp/tmp.Xa81kq/build/main.c:12:5: error: expected ; before return',
+    '/var/folders/k2/T/tmp9f3/build/main.c:88:17: error: expected ; before return',
+  ],
   ['2026-11-24T18:43:27.123Z ERROR worker pid=4242 crashed', '2025-01-02 03:04:05,999 ERROR worker pid=17 crashed'],
-  ['Error: listen EADDRINUSE: address already in use :::3000', 'Error: listen EADDRINUSE: address already in use :::8080'],
-  ['Segmentation fault at 0x7ffd5e8c and request 3F2504E0-4F89-11D3-9A0C-0305E82C3301', 'Segmentation fault at 0xdeadbeef and request 6ba7b810-9dad-11d1-80b4-00c04fd430c8'],
+  [
+    'Error: listen EADDRINUSE: address already in use :::3000',
+    'Error: listen EADDRINUSE: address already in use :::8080',
+  ],
+  [
+    'Segmentation fault at 0x7ffd5e8c and request 3F2504E0-4F89-11D3-9A0C-0305E82C3301',
+    'Segmentation fault at 0xdeadbeef and request 6ba7b810-9dad-11d1-80b4-00c04fd430c8',
+  ],
   ['connect ECONNREFUSED 127.0.0.1:5432 after 1.25s', 'connect ECONNREFUSED 10.0.0.7:5432 after 30.5s'],
-  ['checksum mismatch for commit 9fceb02d0ae598e95dc970b74767f19372d61af8', 'checksum mismatch for commit 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b'],
+  [
+    'checksum mismatch for commit 9fceb02d0ae598e95dc970b74767f19372d61af8',
+    'checksum mismatch for commit 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+  ],
   ['Invalid user alice from 10.0.0.1 port 5022', 'Invalid user deploy-2 from 192.168.1.9 port 41000'],
   ['C:\\Users\\carol\\src\\app\\index.ts(3,13): error', 'D:\\work\\dave\\repo\\index.ts(40,2): error'],
 ];

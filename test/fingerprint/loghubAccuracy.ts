@@ -40,6 +40,7 @@ export function groupingAccuracy(rows: Array<{ content: string; eventId: string 
 }
 
 export function loghubDatasets(): string[] {
-  return readdirSync(loghubDir()).filter((f) => f.endsWith('.csv')).map((f) => path.join(loghubDir(), f));
+  return readdirSync(loghubDir())
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => path.join(loghubDir(), f));
 }
-

@@ -5,7 +5,8 @@ import { emptyStore } from '../../shared/store/schema';
 import type { ErrorEvent } from '../../shared/detect/detector';
 
 const HOUR = 3_600_000;
-const series = (pattern: string, gap = HOUR): Outcome[] => [...pattern].map((c, i) => ({ at: i * gap, failed: c === 'F' }));
+const series = (pattern: string, gap = HOUR): Outcome[] =>
+  [...pattern].map((c, i) => ({ at: i * gap, failed: c === 'F' }));
 
 describe('determinism of a failure from its history', () => {
   it('is 1 for a failure that always happens', () => {
@@ -22,8 +23,14 @@ describe('determinism of a failure from its history', () => {
 
   it('stays high when failures come in bursts (broken by a change, repaired by a fix)', () => {
     // Two bursts of failures a few minutes apart inside each, a day between them.
-    const burst = (start: number, failed: boolean, n: number) => Array.from({ length: n }, (_, i) => ({ at: start + i * 60_000, failed }));
-    const history = [...burst(0, true, 5), ...burst(HOUR, false, 5), ...burst(24 * HOUR, true, 5), ...burst(25 * HOUR, false, 5)];
+    const burst = (start: number, failed: boolean, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ at: start + i * 60_000, failed }));
+    const history = [
+      ...burst(0, true, 5),
+      ...burst(HOUR, false, 5),
+      ...burst(24 * HOUR, true, 5),
+      ...burst(25 * HOUR, false, 5),
+    ];
     expect(determinism(history)).toBeGreaterThan(0.8);
   });
 
@@ -39,14 +46,38 @@ describe('determinism of a failure from its history', () => {
 });
 
 describe('flaky patterns in the store', () => {
-  const event: ErrorEvent = { tool: 'jest', category: 'test', severity: 'error', message: 'checkout › applies the discount', context: [], startLine: 1, endLine: 1, fingerprint: 'f1', coarseFingerprint: 'c1' };
+  const event: ErrorEvent = {
+    tool: 'jest',
+    category: 'test',
+    severity: 'error',
+    message: 'checkout › applies the discount',
+    context: [],
+    startLine: 1,
+    endLine: 1,
+    fingerprint: 'f1',
+    coarseFingerprint: 'c1',
+  };
 
   it('marks a test that fails and passes in turn under the same command, and not a steady failure', () => {
     const data = emptyStore();
     const t0 = Date.parse('2026-01-01T00:00:00Z');
-    [...'FPFPFPFP'].forEach((c, i) => recordRun(data, c === 'F' ? [event] : [], { source: 'terminal', commandLine: 'npm test', exitCode: c === 'F' ? 1 : 0 }, new Date(t0 + i * HOUR).toISOString()));
+    [...'FPFPFPFP'].forEach((c, i) =>
+      recordRun(
+        data,
+        c === 'F' ? [event] : [],
+        { source: 'terminal', commandLine: 'npm test', exitCode: c === 'F' ? 1 : 0 },
+        new Date(t0 + i * HOUR).toISOString(),
+      ),
+    );
     const steady = { ...event, fingerprint: 'f2', coarseFingerprint: 'c2', message: 'TS2304' };
-    [...'FFFFFF'].forEach((_, i) => recordRun(data, [steady], { source: 'terminal', commandLine: 'tsc', exitCode: 2 }, new Date(t0 + i * HOUR).toISOString()));
+    [...'FFFFFF'].forEach((_, i) =>
+      recordRun(
+        data,
+        [steady],
+        { source: 'terminal', commandLine: 'tsc', exitCode: 2 },
+        new Date(t0 + i * HOUR).toISOString(),
+      ),
+    );
     const flaky = flakyPatterns(data);
     expect([...flaky.keys()]).toEqual(['f1']);
     expect(flaky.get('f1')).toBeLessThan(0.2);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { breakerView, recordRevert, recordSuccess, requestAttempt, type BreakerState } from '../../shared/learn/circuitBreaker';
+import {
+  breakerView,
+  recordRevert,
+  recordSuccess,
+  requestAttempt,
+  type BreakerState,
+} from '../../shared/learn/circuitBreaker';
 import { wilsonLowerBound } from '../../shared/learn/confidence';
 import { recordOutcome } from '../../shared/learn/outcome';
 import { ignore, shouldQuarantine, unquarantine } from '../../shared/learn/quarantine';
@@ -77,7 +83,24 @@ describe('confidence and outcomes', () => {
     expect(wilsonLowerBound(80, 100)).toBeGreaterThan(wilsonLowerBound(8, 10));
   });
 
-  const pattern = (): Pattern => ({ fingerprint: 'fp', coarseFingerprint: 'c', tool: 'node', category: 'x', message: 'm', examples: [], counts: { seen: 3, fixed: 0, failed: 0 }, firstSeen: 'a', lastSeen: 'b', history: [], daily: {}, fixes: [], confidence: 0, quarantined: false, ignored: false, commands: [] });
+  const pattern = (): Pattern => ({
+    fingerprint: 'fp',
+    coarseFingerprint: 'c',
+    tool: 'node',
+    category: 'x',
+    message: 'm',
+    examples: [],
+    counts: { seen: 3, fixed: 0, failed: 0 },
+    firstSeen: 'a',
+    lastSeen: 'b',
+    history: [],
+    daily: {},
+    fixes: [],
+    confidence: 0,
+    quarantined: false,
+    ignored: false,
+    commands: [],
+  });
   const fix: Fix = { id: 'f1', kind: 'command', command: 'npm install x', description: 'install x' };
 
   it('a verified fix counts, resolves the issue and becomes tier-1 knowledge', () => {
@@ -129,20 +152,38 @@ describe('auto-apply policy', () => {
   const closed = { state: 'closed' as const, recentReverts: 0 };
   const good = { tier: 'exact' as const, confidence: 0.9, safety: 'safe' as const };
   it('is off by default', () => {
-    expect(autoApplyDecision(good, {}, { trusted: true, breaker: closed })).toMatchObject({ allowed: false, reasons: [expect.stringMatching(/off/)] });
+    expect(autoApplyDecision(good, {}, { trusted: true, breaker: closed })).toMatchObject({
+      allowed: false,
+      reasons: [expect.stringMatching(/off/)],
+    });
   });
   it('allows only safe, tier-1, confident fixes in a trusted workspace with the breaker closed', () => {
     const on = { autoApply: 'safe' as const };
     expect(autoApplyDecision(good, on, { trusted: true, breaker: closed }).allowed).toBe(true);
-    expect(autoApplyDecision({ ...good, safety: 'review' }, on, { trusted: true, breaker: closed }).reasons).toEqual(['the fix is classified review']);
+    expect(autoApplyDecision({ ...good, safety: 'review' }, on, { trusted: true, breaker: closed }).reasons).toEqual([
+      'the fix is classified review',
+    ]);
     expect(autoApplyDecision({ ...good, tier: 'rule' }, on, { trusted: true, breaker: closed }).allowed).toBe(false);
     expect(autoApplyDecision({ ...good, confidence: 0.8 }, on, { trusted: true, breaker: closed }).allowed).toBe(false);
-    expect(autoApplyDecision({ ...good, confidence: 0.8 }, { ...on, minConfidence: 0.5 }, { trusted: true, breaker: closed }).allowed).toBe(true);
-    expect(autoApplyDecision(good, on, { trusted: false, breaker: closed }).reasons).toEqual(['the workspace is not trusted']);
-    expect(autoApplyDecision(good, on, { trusted: true, breaker: { state: 'open', recentReverts: 2 } }).reasons).toEqual(['the circuit breaker is open']);
-    expect(autoApplyDecision(good, on, { trusted: true, breaker: { state: 'halfOpen', recentReverts: 2 } }).allowed).toBe(false);
-    expect(autoApplyDecision({ ...good, quarantined: true }, on, { trusted: true, breaker: closed }).allowed).toBe(false);
-    expect(autoApplyDecision({ ...good, hotFiles: ['/w/a.ts'] }, on, { trusted: true, breaker: closed }).reasons).toEqual(['/w/a.ts changed 3 or more times in the last hour']);
+    expect(
+      autoApplyDecision({ ...good, confidence: 0.8 }, { ...on, minConfidence: 0.5 }, { trusted: true, breaker: closed })
+        .allowed,
+    ).toBe(true);
+    expect(autoApplyDecision(good, on, { trusted: false, breaker: closed }).reasons).toEqual([
+      'the workspace is not trusted',
+    ]);
+    expect(
+      autoApplyDecision(good, on, { trusted: true, breaker: { state: 'open', recentReverts: 2 } }).reasons,
+    ).toEqual(['the circuit breaker is open']);
+    expect(
+      autoApplyDecision(good, on, { trusted: true, breaker: { state: 'halfOpen', recentReverts: 2 } }).allowed,
+    ).toBe(false);
+    expect(autoApplyDecision({ ...good, quarantined: true }, on, { trusted: true, breaker: closed }).allowed).toBe(
+      false,
+    );
+    expect(
+      autoApplyDecision({ ...good, hotFiles: ['/w/a.ts'] }, on, { trusted: true, breaker: closed }).reasons,
+    ).toEqual(['/w/a.ts changed 3 or more times in the last hour']);
   });
 });
 
@@ -150,7 +191,19 @@ describe('hot files', () => {
   it('a file Heal changed 3 times within the hour is hot; older changes do not count', async () => {
     const { hotFiles, saveApplication } = await import('../../shared/apply/applications');
     const data = emptyStore();
-    const app = (id: string, startedAt: string, files: string[]) => saveApplication(data, { id, fixId: 'f', kind: 'edit', description: '', cwd: '/w', startedAt, state: 'verified', pid: 1, host: 'h', files });
+    const app = (id: string, startedAt: string, files: string[]) =>
+      saveApplication(data, {
+        id,
+        fixId: 'f',
+        kind: 'edit',
+        description: '',
+        cwd: '/w',
+        startedAt,
+        state: 'verified',
+        pid: 1,
+        host: 'h',
+        files,
+      });
     app('1', '2026-01-01T11:10:00.000Z', ['/w/a.ts', '/w/b.ts']);
     app('2', '2026-01-01T11:20:00.000Z', ['/w/a.ts']);
     app('3', '2026-01-01T11:30:00.000Z', ['/w/a.ts', '/w/b.ts']);

@@ -34,7 +34,10 @@ describe("learning from the user's own fix", () => {
     const passed = await heal('run', '--json', '--', 'node', 'check.js');
     expect(passed.code).toBe(0);
     const offer = JSON.parse(passed.stdout).learnOffer;
-    expect(offer.fix).toMatchObject({ kind: 'edit', edits: [{ file: 'config.json', range: { start: { line: 2 }, end: { line: 3 } }, newText: '  "port": 8080\n' }] });
+    expect(offer.fix).toMatchObject({
+      kind: 'edit',
+      edits: [{ file: 'config.json', range: { start: { line: 2 }, end: { line: 3 } }, newText: '  "port": 8080\n' }],
+    });
     // Not remembered yet: nothing happens silently.
     const fingerprint = offer.fingerprints[0];
     const before = JSON.parse((await heal('explain', fingerprint, '--json')).stdout);
@@ -56,10 +59,15 @@ describe("learning from the user's own fix", () => {
 
   it('offers nothing outside a git work tree, or when nothing changed', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'heal-nogit-'));
-    writeFileSync(path.join(dir, 'flip.js'), "const fs=require('fs');if(!fs.existsSync('ok')){fs.writeFileSync('ok','');console.log(\"a.ts(1,1): error TS2304: Cannot find name 'x'.\");process.exit(2)}");
+    writeFileSync(
+      path.join(dir, 'flip.js'),
+      "const fs=require('fs');if(!fs.existsSync('ok')){fs.writeFileSync('ok','');console.log(\"a.ts(1,1): error TS2304: Cannot find name 'x'.\");process.exit(2)}",
+    );
     const store = path.join(dir, '.heal');
     await runCli(['--store', store, 'run', '--', 'node', 'flip.js'], { cwd: dir });
-    const passed = JSON.parse((await runCli(['--store', store, 'run', '--json', '--', 'node', 'flip.js'], { cwd: dir })).stdout);
+    const passed = JSON.parse(
+      (await runCli(['--store', store, 'run', '--json', '--', 'node', 'flip.js'], { cwd: dir })).stdout,
+    );
     expect(passed.learnOffer).toBeUndefined();
   }, 30_000);
 });

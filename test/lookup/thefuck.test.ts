@@ -5,7 +5,14 @@ describe('command corrections on the thefuck corpus', () => {
   it('top-1 ≥ 75 % and top-3 ≥ 85 % against thefuck’s first answer', async () => {
     const { top1, top3, misses } = await evaluate(readCases('sample.jsonl'));
     console.log(`thefuck corpus: top-1 ${(top1 * 100).toFixed(1)} %, top-3 ${(top3 * 100).toFixed(1)} %`);
-    console.log(misses.map((m) => `  miss ${m.c.rule}: ${JSON.stringify(m.c.script)} → ${JSON.stringify(m.got)} (want ${JSON.stringify(m.c.expected![0])})`).join('\n'));
+    console.log(
+      misses
+        .map(
+          (m) =>
+            `  miss ${m.c.rule}: ${JSON.stringify(m.c.script)} → ${JSON.stringify(m.got)} (want ${JSON.stringify(m.c.expected![0])})`,
+        )
+        .join('\n'),
+    );
     expect(top1).toBeGreaterThanOrEqual(0.75);
     expect(top3).toBeGreaterThanOrEqual(0.85);
   });

@@ -25,7 +25,11 @@ export function readCases(file: 'sample.jsonl' | 'negatives.jsonl'): Case[] {
 export const corpusEnvironment: RuleEnvironment = {
   platform: 'linux',
   executables: () =>
-    new Set('ls cat cp mv rm mkdir touch grep sed awk find git npm node python python3 pip pip3 docker ssh curl wget tar make gcc go cargo java javac man ps kill top less vim nano sort uniq head tail chmod chown ln echo printf env which whereis whoami date df du free mount tmux brew apt apt-get yarn pnpm terraform vagrant aws az systemctl journalctl sudo'.split(' ')),
+    new Set(
+      'ls cat cp mv rm mkdir touch grep sed awk find git npm node python python3 pip pip3 docker ssh curl wget tar make gcc go cargo java javac man ps kill top less vim nano sort uniq head tail chmod chown ln echo printf env which whereis whoami date df du free mount tmux brew apt apt-get yarn pnpm terraform vagrant aws az systemctl journalctl sudo'.split(
+        ' ',
+      ),
+    ),
   exists: () => false,
   isDirectory: () => false,
   listDirectories: () => [],
@@ -35,11 +39,18 @@ export const corpusEnvironment: RuleEnvironment = {
 /** Heal's corrected command lines for a case, best first. */
 export async function healAnswers(c: Case): Promise<string[]> {
   const events = scanText(c.output).events;
-  const suggestions = await lookupRun(events, { command: c.script, output: c.output, env: corpusEnvironment, cwd: '/nonexistent-workspace' });
+  const suggestions = await lookupRun(events, {
+    command: c.script,
+    output: c.output,
+    env: corpusEnvironment,
+    cwd: '/nonexistent-workspace',
+  });
   return suggestions.map((s) => correctedCommandLine(s, c.script)).filter((x): x is string => Boolean(x));
 }
 
-export async function evaluate(cases: Case[]): Promise<{ top1: number; top3: number; misses: Array<{ c: Case; got: string[] }> }> {
+export async function evaluate(
+  cases: Case[],
+): Promise<{ top1: number; top3: number; misses: Array<{ c: Case; got: string[] }> }> {
   let top1 = 0;
   let top3 = 0;
   const misses: Array<{ c: Case; got: string[] }> = [];

@@ -8,8 +8,32 @@ import { emptyStore } from '../../shared/store/schema';
 const T0 = Date.parse('2026-03-10T09:00:00Z');
 const MIN = 60_000;
 const at = (minutes: number) => new Date(T0 + minutes * MIN).toISOString();
-const event = (fp: string, message: string): ErrorEvent => ({ tool: 'tsc', category: 'type', severity: 'error', message, context: [], startLine: 1, endLine: 1, fingerprint: fp, coarseFingerprint: `c${fp}` });
-const app = (id: string, fp: string, state: Application['state'], endedMin: number, auto = false): Application => ({ id, fixId: id, fingerprint: fp, kind: 'edit', description: 'x', cwd: '/w', startedAt: at(endedMin - 1), endedAt: at(endedMin), state, pid: 1, host: 'h', files: [], ...(auto ? { auto } : {}) });
+const event = (fp: string, message: string): ErrorEvent => ({
+  tool: 'tsc',
+  category: 'type',
+  severity: 'error',
+  message,
+  context: [],
+  startLine: 1,
+  endLine: 1,
+  fingerprint: fp,
+  coarseFingerprint: `c${fp}`,
+});
+const app = (id: string, fp: string, state: Application['state'], endedMin: number, auto = false): Application => ({
+  id,
+  fixId: id,
+  fingerprint: fp,
+  kind: 'edit',
+  description: 'x',
+  cwd: '/w',
+  startedAt: at(endedMin - 1),
+  endedAt: at(endedMin),
+  state,
+  pid: 1,
+  host: 'h',
+  files: [],
+  ...(auto ? { auto } : {}),
+});
 
 /** A fixed history: tsc fails twice on A (fixed by hand after 30 min), npm fails on B (fixed by Heal), one
  *  unrecognised failure, and a reverted fix. */
@@ -47,7 +71,13 @@ describe('metrics from a fixed store', () => {
     // A: 0 → 30 min; B: 40 → 50 min.
     expect(m.meanTimeToResolutionMs).toBe(20 * MIN);
     const a = m.topByOccurrences.find((p) => p.fingerprint === 'a')!;
-    expect(a).toMatchObject({ occurrences: 2, episodes: 1, resolved: 1, meanTimeToResolutionMs: 30 * MIN, timeLostMs: 30 * MIN });
+    expect(a).toMatchObject({
+      occurrences: 2,
+      episodes: 1,
+      resolved: 1,
+      meanTimeToResolutionMs: 30 * MIN,
+      timeLostMs: 30 * MIN,
+    });
     expect(m.topByTimeLost.map((p) => p.fingerprint)).toEqual(['a', 'b']);
   });
 
@@ -61,12 +91,26 @@ describe('metrics from a fixed store', () => {
   it('daily series: failures, pattern growth, fixes', () => {
     expect(m.daily).toHaveLength(7);
     const today = m.daily[m.daily.length - 1];
-    expect(today).toMatchObject({ date: '2026-03-10', failedRuns: 4, recognisedRuns: 3, newPatterns: 2, patternsTotal: 2, fixesApplied: 2, fixesVerified: 1, remoteCalls: 0 });
+    expect(today).toMatchObject({
+      date: '2026-03-10',
+      failedRuns: 4,
+      recognisedRuns: 3,
+      newPatterns: 2,
+      patternsTotal: 2,
+      fixesApplied: 2,
+      fixesVerified: 1,
+      remoteCalls: 0,
+    });
     expect(m.daily[0]).toMatchObject({ failedRuns: 0, patternsTotal: 0 });
   });
 
   it('nothing recorded: rates are null, not zero', () => {
     const empty = computeMetrics(emptyStore(), { now: T0, days: 3 });
-    expect(empty).toMatchObject({ detectionRate: null, fixSuccessRate: null, autoFixRate: null, meanTimeToResolutionMs: null });
+    expect(empty).toMatchObject({
+      detectionRate: null,
+      fixSuccessRate: null,
+      autoFixRate: null,
+      meanTimeToResolutionMs: null,
+    });
   });
 });

@@ -226,7 +226,8 @@ function growth(shape: Shape): { ratio: number; small: number; large: number; co
   let count = 1;
   timeScan(shape.build(count, 1)); // warm up the JIT
   // Bounded by size too: a shape the scanner skips quickly (a line past the 64 KiB cap) must not grow without end.
-  while (count < 4096 && shape.build(count, 1).length * 8 <= 64 << 20 && timeScan(shape.build(count, 1)) < 15) count *= 2;
+  while (count < 4096 && shape.build(count, 1).length * 8 <= 64 << 20 && timeScan(shape.build(count, 1)) < 15)
+    count *= 2;
   const small = shape.build(count, 1);
   const large = shape.build(count, 4);
   let best = { ratio: Infinity, small: 0, large: 0, count };

@@ -12,7 +12,14 @@ let writer: string;
 beforeAll(async () => {
   const out = mkdtempSync(path.join(tmpdir(), 'heal-writer-'));
   writer = path.join(out, 'storeWriter.js');
-  await build({ entryPoints: [path.join(__dirname, 'storeWriter.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: writer, logLevel: 'error' });
+  await build({
+    entryPoints: [path.join(__dirname, 'storeWriter.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: writer,
+    logLevel: 'error',
+  });
 });
 
 interface Child {

@@ -396,10 +396,32 @@ describe('what a fix shares', () => {
     const { portableFix } = await import('../../shared/remote/sharedMemory');
     const root = '/work/project';
     expect(portableFix(fix, root)).toEqual(fix);
-    expect(portableFix({ ...fix, command: 'npm config set //registry.npmjs.org/:_authToken npm_abcdefghijklmnopqrstuvwxyz0123456789' }, root)).toBeUndefined();
-    const edit = { id: 'e', kind: 'edit' as const, description: 'd', edits: [{ file: `${root}/src/a.ts`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'x', baseHash: 'h' }] };
+    expect(
+      portableFix(
+        { ...fix, command: 'npm config set //registry.npmjs.org/:_authToken npm_abcdefghijklmnopqrstuvwxyz0123456789' },
+        root,
+      ),
+    ).toBeUndefined();
+    const edit = {
+      id: 'e',
+      kind: 'edit' as const,
+      description: 'd',
+      edits: [
+        {
+          file: `${root}/src/a.ts`,
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          newText: 'x',
+          baseHash: 'h',
+        },
+      ],
+    };
     expect(portableFix(edit, root)?.edits).toEqual([{ file: 'src/a.ts', range: edit.edits[0].range, newText: 'x' }]);
     expect(portableFix({ ...edit, edits: [{ ...edit.edits[0], file: '/etc/hosts' }] }, root)).toBeUndefined();
-    expect(portableFix({ ...edit, edits: [{ ...edit.edits[0], newText: 'const url = "http://buildbox.corp.internal:8080";' }] }, root)).toBeUndefined();
+    expect(
+      portableFix(
+        { ...edit, edits: [{ ...edit.edits[0], newText: 'const url = "http://buildbox.corp.internal:8080";' }] },
+        root,
+      ),
+    ).toBeUndefined();
   });
 });

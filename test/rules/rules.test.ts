@@ -11,29 +11,94 @@ import { fixture } from '../detect/expectEvents';
 
 async function top(output: string, command: string, cwd = '/nonexistent-project') {
   const events = scanText(output).events;
-  const found = await lookupRun(events, { command, output, cwd, env: { ...machineEnvironment(cwd), executables: () => new Set(['git', 'ls', 'npm', 'node', 'cat', 'python3']) } });
+  const found = await lookupRun(events, {
+    command,
+    output,
+    cwd,
+    env: { ...machineEnvironment(cwd), executables: () => new Set(['git', 'ls', 'npm', 'node', 'cat', 'python3']) },
+  });
   return found;
 }
 
 const cases: Array<[string, string, string, Record<string, unknown>]> = [
-  ['node/cannot-find-module.txt', 'node index.js', 'packages.node-missing-module', { kind: 'command', command: 'npm install dayjs' }],
-  ['node/err-module-not-found.txt', 'node e.mjs', 'packages.node-missing-module', { kind: 'command', command: 'npm install left-pad-nope' }],
-  ['python/module-not-found.txt', 'python3 m.py', 'packages.python-missing-module', { kind: 'command', command: 'pip install opencv-python' }],
+  [
+    'node/cannot-find-module.txt',
+    'node index.js',
+    'packages.node-missing-module',
+    { kind: 'command', command: 'npm install dayjs' },
+  ],
+  [
+    'node/err-module-not-found.txt',
+    'node e.mjs',
+    'packages.node-missing-module',
+    { kind: 'command', command: 'npm install left-pad-nope' },
+  ],
+  [
+    'python/module-not-found.txt',
+    'python3 m.py',
+    'packages.python-missing-module',
+    { kind: 'command', command: 'pip install opencv-python' },
+  ],
   ['rust/build-errors.txt', 'cargo build', 'packages.cargo-add', { kind: 'command', command: 'cargo add serde' }],
-  ['go/build-missing-module.txt', 'go build ./...', 'packages.go-modules', { kind: 'command', command: 'go get github.com/google/uuid' }],
-  ['git/no-upstream.txt', 'git push', 'git.push-set-upstream', { kind: 'replace', command: 'git push --set-upstream origin feature' }],
-  ['git/non-fast-forward.txt', 'git push origin main', 'git.push-rejected', { kind: 'replace', command: 'git pull origin main && git push origin main' }],
+  [
+    'go/build-missing-module.txt',
+    'go build ./...',
+    'packages.go-modules',
+    { kind: 'command', command: 'go get github.com/google/uuid' },
+  ],
+  [
+    'git/no-upstream.txt',
+    'git push',
+    'git.push-set-upstream',
+    { kind: 'replace', command: 'git push --set-upstream origin feature' },
+  ],
+  [
+    'git/non-fast-forward.txt',
+    'git push origin main',
+    'git.push-rejected',
+    { kind: 'replace', command: 'git pull origin main && git push origin main' },
+  ],
   ['git/unknown-subcommand.txt', 'git stauts', 'git.not-a-command', { kind: 'replace', command: 'git status' }],
   ['git/merge-conflict.txt', 'git pull --no-rebase origin main', 'git.merge-conflict', { kind: 'advice' }],
   ['git/detached-push.txt', 'git push origin', 'git.detached-head', { kind: 'advice' }],
   ['git/not-a-repo.txt', 'git status', 'git.not-a-repo', { kind: 'command', command: 'git init' }],
-  ['shell/command-not-found-bash.txt', 'gti status', 'generic.command-typo', { kind: 'replace', command: 'git status' }],
-  ['shell/permission-denied.txt', './noexec.sh', 'files.not-executable', { kind: 'command', command: 'chmod +x noexec.sh' }],
+  [
+    'shell/command-not-found-bash.txt',
+    'gti status',
+    'generic.command-typo',
+    { kind: 'replace', command: 'git status' },
+  ],
+  [
+    'shell/permission-denied.txt',
+    './noexec.sh',
+    'files.not-executable',
+    { kind: 'command', command: 'chmod +x noexec.sh' },
+  ],
   ['shell/eaddrinuse-node.txt', 'node server.js', 'runtime.port-in-use', { kind: 'advice' }],
-  ['shell/enospc-watchers.txt', 'npm start', 'runtime.inotify-watchers', { kind: 'command', command: 'sudo sysctl fs.inotify.max_user_watches=524288' }],
-  ['node/heap-oom.txt', 'node build.js', 'runtime.node-heap', { kind: 'replace', command: 'NODE_OPTIONS=--max-old-space-size=4096 node build.js' }],
-  ['docker/daemon-down.txt', 'docker ps', 'runtime.docker-daemon', { kind: 'command', command: 'sudo systemctl start docker' }],
-  ['eslint/stylish.txt', 'npx eslint lint', 'runtime.eslint-fix', { kind: 'command', command: 'npx eslint --fix /tmp/cap/js/lint/a.js' }],
+  [
+    'shell/enospc-watchers.txt',
+    'npm start',
+    'runtime.inotify-watchers',
+    { kind: 'command', command: 'sudo sysctl fs.inotify.max_user_watches=524288' },
+  ],
+  [
+    'node/heap-oom.txt',
+    'node build.js',
+    'runtime.node-heap',
+    { kind: 'replace', command: 'NODE_OPTIONS=--max-old-space-size=4096 node build.js' },
+  ],
+  [
+    'docker/daemon-down.txt',
+    'docker ps',
+    'runtime.docker-daemon',
+    { kind: 'command', command: 'sudo systemctl start docker' },
+  ],
+  [
+    'eslint/stylish.txt',
+    'npx eslint lint',
+    'runtime.eslint-fix',
+    { kind: 'command', command: 'npx eslint --fix /tmp/cap/js/lint/a.js' },
+  ],
   ['pytest/failures.txt', 'pytest -q', 'runtime.pytest-fixture', { kind: 'advice' }],
   ['python/indentation.txt', 'python3 ind.py', 'runtime.python-indentation', { kind: 'advice' }],
   ['cc/missing-header.txt', 'gcc a.c', 'runtime.c-missing-header', { kind: 'advice' }],
@@ -61,7 +126,16 @@ describe('rules on real tool output', () => {
     writeFileSync(path.join(dir, 'a.ts'), 'const total = 1;\nconsole.log(totl);\n');
     const out = "a.ts(2,13): error TS2552: Cannot find name 'totl'. Did you mean 'total'?\n";
     const [s] = await top(out, 'tsc --noEmit', dir);
-    expect(s.fix).toMatchObject({ kind: 'edit', edits: [{ file: 'a.ts', newText: 'total', range: { start: { line: 1, character: 12 }, end: { line: 1, character: 16 } } }] });
+    expect(s.fix).toMatchObject({
+      kind: 'edit',
+      edits: [
+        {
+          file: 'a.ts',
+          newText: 'total',
+          range: { start: { line: 1, character: 12 }, end: { line: 1, character: 16 } },
+        },
+      ],
+    });
     expect(s.safety).toBe('safe');
   });
 
@@ -69,7 +143,10 @@ describe('rules on real tool output', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'heal-rule-'));
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ scripts: { build: 'x', test: 'y' } }));
     const [s] = await top(fixture('npm/missing-script.txt'), 'npm run biuld', dir);
-    expect(s).toMatchObject({ provenance: 'rule:packages.missing-script', fix: { kind: 'replace', command: 'npm run build' } });
+    expect(s).toMatchObject({
+      provenance: 'rule:packages.missing-script',
+      fix: { kind: 'replace', command: 'npm run build' },
+    });
   });
 
   it('a fix that adds sudo is never classed safe', async () => {

@@ -6,7 +6,12 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import type { IssueItem } from '../../server/protocol';
 import { scanText } from '../../shared/detect/scanner';
@@ -28,12 +33,25 @@ const waiters: Array<() => void> = [];
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'heal-ls-'));
   const outfile = path.join(dir, 'server.js');
-  await build({ entryPoints: [path.resolve(__dirname, '../../server/server.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error', define: { 'import.meta.url': 'importMetaUrl', HEAL_VERSION: '"test"' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" } });
+  await build({
+    entryPoints: [path.resolve(__dirname, '../../server/server.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+    define: { 'import.meta.url': 'importMetaUrl', HEAL_VERSION: '"test"' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
   ws = path.join(dir, 'ws');
   other = path.join(dir, 'other');
   for (const root of [ws, other]) {
     mkdirSync(path.join(root, 'src'), { recursive: true });
-    writeFileSync(path.join(root, 'src/main.ts'), "function greeting(n: string) { return n; }\n\nconst message: string = greting('world');\n");
+    writeFileSync(
+      path.join(root, 'src/main.ts'),
+      "function greeting(n: string) { return n; }\n\nconst message: string = greting('world');\n",
+    );
   }
   server = spawn(process.execPath, [outfile, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   conn = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
@@ -50,7 +68,10 @@ beforeAll(async () => {
     rootUri: folder(ws).uri,
     workspaceFolders: [folder(ws), folder(other)],
     capabilities: {},
-    initializationOptions: { storeDir: (storeDir = path.join(dir, 'store')), settings: { enabled: true, autoApply: 'off', verifyTimeoutSeconds: 10, trusted: true } },
+    initializationOptions: {
+      storeDir: (storeDir = path.join(dir, 'store')),
+      settings: { enabled: true, autoApply: 'off', verifyTimeoutSeconds: 10, trusted: true },
+    },
   });
   await conn.sendNotification('initialized', {});
 }, 60_000);
@@ -62,7 +83,15 @@ afterAll(() => {
 
 function output(cwd: string, commandLine: string, text: string, exitCode = 2) {
   const now = new Date().toISOString();
-  return conn.sendNotification('heal/output', { source: 'terminal', commandLine, cwd, exitCode, startedAt: now, endedAt: now, text });
+  return conn.sendNotification('heal/output', {
+    source: 'terminal',
+    commandLine,
+    cwd,
+    exitCode,
+    startedAt: now,
+    endedAt: now,
+    text,
+  });
 }
 
 async function diagnosticsOf(file: string): Promise<Diagnostic[]> {
@@ -76,7 +105,7 @@ describe('the language server', () => {
     await output(ws, 'tsc -p .', TSC_OUTPUT);
     const [d] = await diagnosticsOf(path.join(ws, 'src/main.ts'));
     expect(d).toMatchObject({ source: 'Heal', range: { start: { line: 2, character: 24 } } });
-    expect(d.message).toContain("Replace `greting` with `greeting`");
+    expect(d.message).toContain('Replace `greting` with `greeting`');
     expect(d.codeDescription?.href).toMatch(/^heal-explain:\/[0-9a-f]+\.md$/);
     const captured = d.relatedInformation?.find((r) => r.location.uri.startsWith('heal-output:'));
     expect(captured?.message).toBe('Output of `tsc -p .`');
@@ -92,15 +121,28 @@ describe('the language server', () => {
     const before = readFileSync(file);
     const [d] = await diagnosticsOf(file);
     const uri = pathToFileURL(file).toString();
-    const actions = await conn.sendRequest<Array<{ title: string; isPreferred?: boolean; data: unknown }>>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const actions = await conn.sendRequest<Array<{ title: string; isPreferred?: boolean; data: unknown }>>(
+      'textDocument/codeAction',
+      { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } },
+    );
     expect(actions[0]).toMatchObject({ isPreferred: true });
     expect(actions[0].title).toContain('greeting');
-    const resolved = await conn.sendRequest<{ edit?: { changes: Record<string, Array<{ range: { start: { line: number; character: number } }; newText: string }>> }; command?: { command: string; arguments: string[] } }>('codeAction/resolve', actions[0]);
-    expect(resolved.edit?.changes[uri]).toEqual([{ range: { start: { line: 2, character: 24 }, end: { line: 2, character: 31 } }, newText: 'greeting' }]);
+    const resolved = await conn.sendRequest<{
+      edit?: {
+        changes: Record<string, Array<{ range: { start: { line: number; character: number } }; newText: string }>>;
+      };
+      command?: { command: string; arguments: string[] };
+    }>('codeAction/resolve', actions[0]);
+    expect(resolved.edit?.changes[uri]).toEqual([
+      { range: { start: { line: 2, character: 24 }, end: { line: 2, character: 31 } }, newText: 'greeting' },
+    ]);
     expect(resolved.command?.command).toBe('heal.server.verifyEdit');
     // The editor applies the edit; re-running `tsc -p .` no longer shows the error: verified, diagnostics cleared.
     writeFileSync(file, before.toString().replace("greting('world')", "greeting('world')"));
-    const result = await conn.sendRequest<{ ok: boolean; message: string }>('workspace/executeCommand', { command: resolved.command!.command, arguments: resolved.command!.arguments });
+    const result = await conn.sendRequest<{ ok: boolean; message: string }>('workspace/executeCommand', {
+      command: resolved.command!.command,
+      arguments: resolved.command!.arguments,
+    });
     expect(result).toMatchObject({ ok: true, message: 'verified' });
     expect(diagnostics.get(uri)).toEqual([]);
     expect(readFileSync(file, 'utf8')).toContain("greeting('world')");
@@ -115,7 +157,10 @@ describe('the language server', () => {
     expect(all.length).toBe(inWs.length + inOther.length);
     expect(inWs.map((i) => i.tool)).toEqual(['tsc']);
     expect(inOther.map((i) => i.message).join()).toContain('left-pad');
-    expect(inWs[0].occurrences[0]).toMatchObject({ commandLine: 'tsc -p .', output: { uri: expect.stringMatching(/^heal-output:/) } });
+    expect(inWs[0].occurrences[0]).toMatchObject({
+      commandLine: 'tsc -p .',
+      output: { uri: expect.stringMatching(/^heal-output:/) },
+    });
   });
 
   it('clears the diagnostics when the same command later passes', async () => {
@@ -127,7 +172,15 @@ describe('the language server', () => {
 
   it('answers a summary of a run: failures by root cause, each with its fix (what a heal task prints)', async () => {
     const now = new Date().toISOString();
-    const lines = await conn.sendRequest<string[]>('heal/outputSummary', { source: 'task', commandLine: 'tsc -p .', cwd: other, exitCode: 2, startedAt: now, endedAt: now, text: TSC_OUTPUT });
+    const lines = await conn.sendRequest<string[]>('heal/outputSummary', {
+      source: 'task',
+      commandLine: 'tsc -p .',
+      cwd: other,
+      exitCode: 2,
+      startedAt: now,
+      endedAt: now,
+      text: TSC_OUTPUT,
+    });
     expect(lines[0]).toBe('Heal: 1 root cause(s) of 1 error(s)');
     expect(lines[1]).toContain("Cannot find name 'greting'");
     expect(lines[2]).toContain('Replace `greting` with `greeting`');
@@ -136,10 +189,19 @@ describe('the language server', () => {
   it('with heal.autoApply safe, applies a remembered fix with a track record by itself and verifies it', async () => {
     const text = "Error: Cannot find module 'auto-pad'\nRequire stack:\n- /x/app.js\n";
     const [event] = scanText(text).events;
-    const fix = { id: 'fix-mkdir-build', kind: 'command' as const, command: 'mkdir -p build', description: 'Create the build folder' };
+    const fix = {
+      id: 'fix-mkdir-build',
+      kind: 'command' as const,
+      command: 'mkdir -p build',
+      description: 'Create the build folder',
+    };
     await new LocalStore(storeDir).update((data) => {
       recordRun(data, [event], { source: 'test' });
-      Object.assign(data.patterns[event.fingerprint], { fixes: [fix], counts: { seen: 30, fixed: 30, failed: 0 }, confidence: 0.95 });
+      Object.assign(data.patterns[event.fingerprint], {
+        fixes: [fix],
+        counts: { seen: 30, fixed: 30, failed: 0 },
+        confidence: 0.95,
+      });
     });
     const settings = { enabled: true, autoApply: 'safe', verifyTimeoutSeconds: 10, trusted: true };
     await conn.sendNotification('heal/settings', settings);
@@ -147,7 +209,9 @@ describe('the language server', () => {
     await conn.sendRequest('heal/issues', {});
     let applied;
     for (let i = 0; i < 100 && !applied; i++) {
-      applied = Object.values(applications.get(await new LocalStore(storeDir).read())).find((a) => a.fixId === fix.id && a.state === 'verified');
+      applied = Object.values(applications.get(await new LocalStore(storeDir).read())).find(
+        (a) => a.fixId === fix.id && a.state === 'verified',
+      );
       if (!applied) await new Promise((r) => setTimeout(r, 100));
     }
     expect(applied).toMatchObject({ auto: true, state: 'verified' });
@@ -158,10 +222,19 @@ describe('the language server', () => {
   it('tells about a resolved report exactly once (from the local cache)', async () => {
     await new LocalStore(storeDir).update((data) => {
       const r = reportSection.get(data);
-      r.filed.push({ id: 'r-1', at: new Date().toISOString(), summary: 'tsc/name-not-found e404a94f1adee6d1', status: 'resolved', note: 'fixed in 1.2', notified: false });
+      r.filed.push({
+        id: 'r-1',
+        at: new Date().toISOString(),
+        summary: 'tsc/name-not-found e404a94f1adee6d1',
+        status: 'resolved',
+        note: 'fixed in 1.2',
+        notified: false,
+      });
       reportSection.set(data, r);
     });
-    expect(await conn.sendRequest('heal/resolvedReports', {})).toEqual([{ summary: 'tsc/name-not-found e404a94f1adee6d1', note: 'fixed in 1.2' }]);
+    expect(await conn.sendRequest('heal/resolvedReports', {})).toEqual([
+      { summary: 'tsc/name-not-found e404a94f1adee6d1', note: 'fixed in 1.2' },
+    ]);
     expect(await conn.sendRequest('heal/resolvedReports', {})).toEqual([]);
   });
 
@@ -178,13 +251,30 @@ describe('reports from the editor', () => {
     const reports = await startReportServer();
     try {
       await output(ws, 'tsc -p .', TSC_OUTPUT);
-      const preview = await conn.sendRequest<{ ok: boolean; body: string }>('heal/report', { consent: 'standard', contact: '@octocat', send: false });
+      const preview = await conn.sendRequest<{ ok: boolean; body: string }>('heal/report', {
+        consent: 'standard',
+        contact: '@octocat',
+        send: false,
+      });
       expect(preview.ok).toBe(true);
-      expect(JSON.parse(preview.body)).toMatchObject({ consent: 'standard', contact: { kind: 'github', value: 'octocat' }, failure: { tool: 'tsc' } });
+      expect(JSON.parse(preview.body)).toMatchObject({
+        consent: 'standard',
+        contact: { kind: 'github', value: 'octocat' },
+        failure: { tool: 'tsc' },
+      });
       expect(reports.requests).toHaveLength(0);
-      const bad = await conn.sendRequest<{ ok: boolean; message: string }>('heal/report', { consent: 'standard', contact: 'not a handle--', send: false });
+      const bad = await conn.sendRequest<{ ok: boolean; message: string }>('heal/report', {
+        consent: 'standard',
+        contact: 'not a handle--',
+        send: false,
+      });
       expect(bad).toMatchObject({ ok: false, message: expect.stringContaining('GitHub handle') });
-      const sent = await conn.sendRequest<{ ok: boolean; result: string }>('heal/report', { consent: 'standard', contact: '@octocat', endpoint: reports.url, send: true });
+      const sent = await conn.sendRequest<{ ok: boolean; result: string }>('heal/report', {
+        consent: 'standard',
+        contact: '@octocat',
+        endpoint: reports.url,
+        send: true,
+      });
       expect(sent).toMatchObject({ ok: true, result: 'sent' });
       expect(reports.requests.map((r) => r.body)).toEqual([preview.body]);
     } finally {

@@ -33,7 +33,12 @@ describe('scanner', () => {
 
   it('prefilters on the UTF-8 bytes of non-ASCII triggers', () => {
     expect(new RegExp(byteTriggerSource('●')).test(Buffer.from('  ● test').toString('latin1'))).toBe(true);
-    const bullet: Detector = lineDetector('t', /● (.+)/, (line) => ({ tool: 't', category: 'test-failure', severity: 'error', message: line.trim() }));
+    const bullet: Detector = lineDetector('t', /● (.+)/, (line) => ({
+      tool: 't',
+      category: 'test-failure',
+      severity: 'error',
+      message: line.trim(),
+    }));
     const { events } = scanText('ok\n  ● Suite › fails\n', { detectors: [bullet] });
     expect(events.map((e) => e.message)).toEqual(['● Suite › fails']);
   });
@@ -56,7 +61,15 @@ describe('scanner', () => {
               return true;
             }
             if (line === 'END') {
-              emit({ tool: 'b', category: 'error', severity: 'error', message: lines.join('|'), context: lines, startLine: first, endLine: n });
+              emit({
+                tool: 'b',
+                category: 'error',
+                severity: 'error',
+                message: lines.join('|'),
+                context: lines,
+                startLine: first,
+                endLine: n,
+              });
               lines = undefined;
             } else lines.push(line);
             return true;

@@ -21,7 +21,9 @@ describe('local store', () => {
     const store = new LocalStore(mkdtempSync(path.join(tmpdir(), 'heal-store-')));
     const { events } = scanText(tsc);
     for (let i = 0; i < MAX_HISTORY + 10; i++) {
-      await store.update((d) => void recordRun(d, events, { source: 'file' }, new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString()));
+      await store.update(
+        (d) => void recordRun(d, events, { source: 'file' }, new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString()),
+      );
     }
     const data = await store.read();
     const pattern = data.patterns[events[0].fingerprint];
@@ -44,7 +46,10 @@ describe('local store', () => {
 
   it('refuses a hand-edited file that parses but breaks the schema', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'heal-store-'));
-    writeFileSync(path.join(dir, 'store.json'), JSON.stringify({ version: 1, patterns: { a: { fingerprint: 1 } }, runs: [], sections: {} }));
+    writeFileSync(
+      path.join(dir, 'store.json'),
+      JSON.stringify({ version: 1, patterns: { a: { fingerprint: 1 } }, runs: [], sections: {} }),
+    );
     await expect(new LocalStore(dir).read()).rejects.toThrow(/patterns\.a/);
   });
 

@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { configFile, configSchema, loadConfig, saveConfig, type ConfigKey, type HealConfig } from '../../../shared/config';
+import {
+  configFile,
+  configSchema,
+  loadConfig,
+  saveConfig,
+  type ConfigKey,
+  type HealConfig,
+} from '../../../shared/config';
 import { parseContact } from '../../../shared/report/consent';
 import type { CliEnv } from '../main';
 import { CliError, table } from '../output';
@@ -24,10 +31,13 @@ function coerce(key: ConfigKey, raw: string): HealConfig[ConfigKey] {
   throw new CliError(`heal config: "${raw}" is not a valid ${key}${issue ? `: ${issue.message}` : ''}`);
 }
 
-const shown = (key: string, value: unknown) => (SECRET.test(key) && typeof value === 'string' ? `${value.slice(0, 4)}… (hidden)` : String(value));
+const shown = (key: string, value: unknown) =>
+  SECRET.test(key) && typeof value === 'string' ? `${value.slice(0, 4)}… (hidden)` : String(value);
 
 export function register(program: Command, env: CliEnv): void {
-  const config = program.command('config').description(`Heal's user configuration (kept outside any repository, readable only by you)`);
+  const config = program
+    .command('config')
+    .description(`Heal's user configuration (kept outside any repository, readable only by you)`);
   config
     .command('list', { isDefault: true })
     .description('every key that is set')
@@ -36,8 +46,17 @@ export function register(program: Command, env: CliEnv): void {
       const c = await loadConfig().catch((e: Error) => {
         throw new CliError(`heal config: ${e.message}`);
       });
-      if (out.json) out.printJson(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, SECRET.test(k) ? '(hidden)' : v])));
-      else out.line(Object.keys(c).length ? table(Object.entries(c).map(([k, v]) => [k, shown(k, v)]), ['KEY', 'VALUE']) : `nothing set (${configFile()})`);
+      if (out.json)
+        out.printJson(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, SECRET.test(k) ? '(hidden)' : v])));
+      else
+        out.line(
+          Object.keys(c).length
+            ? table(
+                Object.entries(c).map(([k, v]) => [k, shown(k, v)]),
+                ['KEY', 'VALUE'],
+              )
+            : `nothing set (${configFile()})`,
+        );
     });
   config
     .command('get')

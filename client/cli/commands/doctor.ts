@@ -29,7 +29,17 @@ export function register(program: Command, env: CliEnv): void {
       const local = await localChecks({ storeDir: env.store().dir, version: VERSION });
       const localMs = performance.now() - started;
       const print = (results: CheckResult[]) =>
-        out.line(table(results.map((r) => [r.status === 'ok' ? out.green('ok') : r.status === 'warn' ? out.yellow('warn') : out.red('fail'), r.title, r.detail, r.hint ?? '']), ['', 'CHECK', 'RESULT', 'FIX']));
+        out.line(
+          table(
+            results.map((r) => [
+              r.status === 'ok' ? out.green('ok') : r.status === 'warn' ? out.yellow('warn') : out.red('fail'),
+              r.title,
+              r.detail,
+              r.hint ?? '',
+            ]),
+            ['', 'CHECK', 'RESULT', 'FIX'],
+          ),
+        );
       if (!out.json) {
         print(local);
         out.line(out.dim(`local checks: ${localMs.toFixed(0)} ms`));

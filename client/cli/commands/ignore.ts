@@ -18,6 +18,9 @@ export function register(program: Command, env: CliEnv): void {
           throw e;
         });
       if (out.json) out.printJson({ fingerprint: pattern.fingerprint, ignored: true });
-      else out.line(`Ignoring ${pattern.fingerprint} (${pattern.tool}: ${(pattern.examples[0] ?? pattern.message).slice(0, 80)}).`);
+      else
+        out.line(
+          `Ignoring ${pattern.fingerprint} (${pattern.tool}: ${(pattern.examples[0] ?? pattern.message).slice(0, 80)}).`,
+        );
     });
 }

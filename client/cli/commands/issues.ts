@@ -17,12 +17,23 @@ function issueJson(p: Pattern, fix: Proposal | undefined) {
     lastSeen: p.lastSeen,
     sample: p.examples[0] ?? p.message,
     quarantined: p.quarantined,
-    fix: fix ? { id: fix.fix.id, kind: fix.fix.kind, description: fix.fix.description, safety: fix.safety, confidence: fix.confidence } : null,
+    fix: fix
+      ? {
+          id: fix.fix.id,
+          kind: fix.fix.kind,
+          description: fix.fix.description,
+          safety: fix.safety,
+          confidence: fix.confidence,
+        }
+      : null,
   };
 }
 
 function issuesOf(data: StoreData): Array<{ pattern: Pattern; fix?: Proposal }> {
-  return openPatterns(data).map((pattern) => ({ pattern, fix: pattern.quarantined ? undefined : applicableProposals(data, pattern.fingerprint)[0] }));
+  return openPatterns(data).map((pattern) => ({
+    pattern,
+    fix: pattern.quarantined ? undefined : applicableProposals(data, pattern.fingerprint)[0],
+  }));
 }
 
 function show(out: Output, index: number, total: number, pattern: Pattern, fix: Proposal | undefined): void {
@@ -30,14 +41,24 @@ function show(out: Output, index: number, total: number, pattern: Pattern, fix: 
   out.line(out.bold(`Issue ${index + 1} of ${total}: ${pattern.tool} ${pattern.category} (${pattern.fingerprint})`));
   out.line(`  ${out.red(pattern.examples[0] ?? pattern.message)}`);
   if (pattern.file) out.line(out.dim(`  at ${pattern.file}${pattern.line ? `:${pattern.line}` : ''}`));
-  out.line(out.dim(`  seen ${pattern.counts.seen}× — first ${pattern.firstSeen.slice(0, 16).replace('T', ' ')}, last ${pattern.lastSeen.slice(0, 16).replace('T', ' ')}${pattern.commands[0] ? ` — \`${pattern.commands[0]}\`` : ''}`));
-  if (pattern.quarantined) out.line(out.yellow('  quarantined: its fixes kept failing (heal unquarantine to allow them again)'));
-  else if (fix) out.line(`  suggested fix ${fix.fix.id}: ${fix.fix.kind === 'edit' ? fix.fix.description : `${fix.fix.kind === 'replace' ? 'run instead' : 'run'} \`${fix.fix.command}\``} [${fix.safety}, ${Math.round(fix.confidence * 100)}%]`);
+  out.line(
+    out.dim(
+      `  seen ${pattern.counts.seen}× — first ${pattern.firstSeen.slice(0, 16).replace('T', ' ')}, last ${pattern.lastSeen.slice(0, 16).replace('T', ' ')}${pattern.commands[0] ? ` — \`${pattern.commands[0]}\`` : ''}`,
+    ),
+  );
+  if (pattern.quarantined)
+    out.line(out.yellow('  quarantined: its fixes kept failing (heal unquarantine to allow them again)'));
+  else if (fix)
+    out.line(
+      `  suggested fix ${fix.fix.id}: ${fix.fix.kind === 'edit' ? fix.fix.description : `${fix.fix.kind === 'replace' ? 'run instead' : 'run'} \`${fix.fix.command}\``} [${fix.safety}, ${Math.round(fix.confidence * 100)}%]`,
+    );
   else out.line(out.dim('  no fix to apply yet'));
 }
 
 export function register(program: Command, env: CliEnv): void {
-  const issues = program.command('issues').description('open issues: list them (the default), or review them one at a time');
+  const issues = program
+    .command('issues')
+    .description('open issues: list them (the default), or review them one at a time');
   issues
     .command('list', { isDefault: true })
     .description('a table of open issues with their suggested fix (--json for a document)')
@@ -52,7 +73,14 @@ export function register(program: Command, env: CliEnv): void {
         out.line(out.green('No open issues.'));
         return;
       }
-      const rows = all.map(({ pattern: p, fix }) => [p.fingerprint, String(p.counts.seen), p.tool, p.lastSeen.slice(0, 16).replace('T', ' '), p.quarantined ? 'quarantined' : fix ? `${fix.fix.id} (${fix.safety})` : '-', (p.examples[0] ?? p.message).slice(0, 70)]);
+      const rows = all.map(({ pattern: p, fix }) => [
+        p.fingerprint,
+        String(p.counts.seen),
+        p.tool,
+        p.lastSeen.slice(0, 16).replace('T', ' '),
+        p.quarantined ? 'quarantined' : fix ? `${fix.fix.id} (${fix.safety})` : '-',
+        (p.examples[0] ?? p.message).slice(0, 70),
+      ]);
       out.line(table(rows, ['FINGERPRINT', 'COUNT', 'TOOL', 'LAST SEEN', 'FIX', 'SAMPLE']));
     });
   issues
@@ -60,7 +88,10 @@ export function register(program: Command, env: CliEnv): void {
     .description('go through open issues one at a time: apply the suggested fix, ignore, skip or quit')
     .action(async () => {
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        throw new CliError('heal issues review needs an interactive terminal. Without one, use `heal issues list`, then `heal apply <fix-id>` or `heal ignore <fingerprint>`.', ExitCode.usage);
+        throw new CliError(
+          'heal issues review needs an interactive terminal. Without one, use `heal issues list`, then `heal apply <fix-id>` or `heal ignore <fingerprint>`.',
+          ExitCode.usage,
+        );
       }
       const out = env.output();
       const { select } = await import('@inquirer/prompts');
@@ -72,7 +103,12 @@ export function register(program: Command, env: CliEnv): void {
       const tally = { applied: 0, ignored: 0, skipped: 0 };
       for (const [i, { pattern, fix }] of all.entries()) {
         show(out, i, all.length, pattern, fix);
-        const choices = [...(fix ? [{ name: `apply fix ${fix.fix.id}`, value: 'apply' }] : []), { name: 'ignore this issue', value: 'ignore' }, { name: 'skip', value: 'skip' }, { name: 'quit', value: 'quit' }];
+        const choices = [
+          ...(fix ? [{ name: `apply fix ${fix.fix.id}`, value: 'apply' }] : []),
+          { name: 'ignore this issue', value: 'ignore' },
+          { name: 'skip', value: 'skip' },
+          { name: 'quit', value: 'quit' },
+        ];
         const action = await select({ message: 'What now?', choices });
         if (action === 'quit') break;
         if (action === 'skip') tally.skipped++;

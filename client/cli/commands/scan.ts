@@ -44,23 +44,36 @@ export function register(program: Command, env: CliEnv): void {
       const out = env.output();
       const inputs = files.length === 0 ? ['-'] : files;
       if (inputs.includes('-') && process.stdin.isTTY) {
-        throw new CliError('heal scan: nothing to read. Give log files, or pipe output in: some-command 2>&1 | heal scan -');
+        throw new CliError(
+          'heal scan: nothing to read. Give log files, or pipe output in: some-command 2>&1 | heal scan -',
+        );
       }
       for (const file of inputs) {
         if (file === '-') continue;
         const info = await stat(file).catch(() => undefined);
         if (!info) throw new CliError(`heal scan: cannot read ${file}: no such file`, ExitCode.usage);
-        if (info.isDirectory()) throw new CliError(`heal scan: ${file} is a directory; give log files (or use heal backfill ${file})`, ExitCode.usage);
+        if (info.isDirectory())
+          throw new CliError(
+            `heal scan: ${file} is a directory; give log files (or use heal backfill ${file})`,
+            ExitCode.usage,
+          );
       }
       const all: Array<{ source: string; events: ErrorEvent[] }> = [];
       const shared = options.record ? await env.shared.get() : undefined;
       for (const file of inputs) {
         const started = Date.now();
-        const result = file !== '-' && (await isJUnit(file)) ? { events: await readJUnit(file) } : await scanStream(file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
+        const result =
+          file !== '-' && (await isJUnit(file))
+            ? { events: await readJUnit(file) }
+            : await scanStream(file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
         all.push({ source: file === '-' ? 'stdin' : file, events: result.events });
         if (options.record && result.events.length > 0) {
           await env.store().update((data) => {
-            const record = recordRun(data, result.events, { source: file === '-' ? 'stdin' : 'file', commandLine: undefined, durationMs: Date.now() - started });
+            const record = recordRun(data, result.events, {
+              source: file === '-' ? 'stdin' : 'file',
+              commandLine: undefined,
+              durationMs: Date.now() - started,
+            });
             shared?.queueRun(data, result.events, record.at);
           });
         }

@@ -10,7 +10,10 @@ import type { Output } from '../output';
 function printRemote(out: Output, h: RemoteHealth): void {
   const where = `shared memory: ${h.host} (project ${h.project})`;
   const queue = `${h.pending} write(s) queued; ${h.cachedPatterns} pattern(s) cached${h.cachedAt ? ` at ${h.cachedAt.slice(0, 16).replace('T', ' ')}` : ''}; ${h.callsToday}/${h.dailyLimit} remote calls today`;
-  if (h.reachable) out.line(`${out.green(where)} ${out.dim(`reachable in ${h.latencyMs} ms; team circuit breaker ${h.breaker?.state}; ${queue}`)}`);
+  if (h.reachable)
+    out.line(
+      `${out.green(where)} ${out.dim(`reachable in ${h.latencyMs} ms; team circuit breaker ${h.breaker?.state}; ${queue}`)}`,
+    );
   else out.line(`${out.yellow(where)} ${out.dim(`unreachable: ${h.error}; ${queue}`)}`);
 }
 
@@ -23,7 +26,10 @@ export function register(program: Command, env: CliEnv): void {
       const store = env.store();
       const data = await store.read();
       const open = openPatterns(data);
-      const flaky = flakyPatterns(data, open.map((p) => p.fingerprint));
+      const flaky = flakyPatterns(
+        data,
+        open.map((p) => p.fingerprint),
+      );
       const shared = await env.shared.get();
       const remote = shared ? await remoteHealth(shared) : undefined;
       if (out.json) {
@@ -57,7 +63,14 @@ export function register(program: Command, env: CliEnv): void {
         return;
       }
       out.line(out.bold(`${open.length} open issue${open.length === 1 ? '' : 's'}`));
-      const rows = open.map((p) => [p.fingerprint, String(p.counts.seen), p.tool, p.firstSeen.slice(0, 16).replace('T', ' '), p.lastSeen.slice(0, 16).replace('T', ' '), `${flaky.has(p.fingerprint) ? '[flaky] ' : ''}${(p.examples[0] ?? p.message).slice(0, 80)}`]);
+      const rows = open.map((p) => [
+        p.fingerprint,
+        String(p.counts.seen),
+        p.tool,
+        p.firstSeen.slice(0, 16).replace('T', ' '),
+        p.lastSeen.slice(0, 16).replace('T', ' '),
+        `${flaky.has(p.fingerprint) ? '[flaky] ' : ''}${(p.examples[0] ?? p.message).slice(0, 80)}`,
+      ]);
       out.line(table(rows, ['FINGERPRINT', 'COUNT', 'TOOL', 'FIRST SEEN', 'LAST SEEN', 'SAMPLE']));
     });
 }

@@ -32,15 +32,20 @@ export function register(program: Command, env: CliEnv): void {
     .option('--cwd <dir>', 'where the command ran (default: here)')
     .action(async (options: SuggestOptions) => {
       const out = env.output();
-      if (options.output !== undefined && options.outputFile) throw new CliError('heal suggest: give --output or --output-file, not both');
-      if (options.exitCode !== undefined && !/^-?\d+$/.test(options.exitCode)) throw new CliError(`heal suggest: --exit-code must be a number, got "${options.exitCode}"`);
+      if (options.output !== undefined && options.outputFile)
+        throw new CliError('heal suggest: give --output or --output-file, not both');
+      if (options.exitCode !== undefined && !/^-?\d+$/.test(options.exitCode))
+        throw new CliError(`heal suggest: --exit-code must be a number, got "${options.exitCode}"`);
       if (!options.command && options.output === undefined && !options.outputFile && process.stdin.isTTY) {
-        throw new CliError('heal suggest: nothing to go on. Give --command "<cmd>" and the output (--output, --output-file, or on stdin).');
+        throw new CliError(
+          'heal suggest: nothing to go on. Give --command "<cmd>" and the output (--output, --output-file, or on stdin).',
+        );
       }
       let text = options.output ?? '';
-      if (options.outputFile) text = await readFile(options.outputFile, 'utf8').catch(() => {
-        throw new CliError(`heal suggest: cannot read ${options.outputFile}`);
-      });
+      if (options.outputFile)
+        text = await readFile(options.outputFile, 'utf8').catch(() => {
+          throw new CliError(`heal suggest: cannot read ${options.outputFile}`);
+        });
       else if (options.output === undefined && !process.stdin.isTTY) text = await readStdin();
       // No command and no output (e.g. an empty stdin): bad usage, not "no suggestion".
       if (!options.command && !text.trim())
@@ -49,7 +54,18 @@ export function register(program: Command, env: CliEnv): void {
         );
       const cwd = path.resolve(options.cwd ?? process.cwd());
       const events = scanText(text, { context: { commandLine: options.command, cwd } }).events;
-      const suggestions = await suggestAndRemember(env.store(), { events, command: options.command, output: normalizeText(text), exitCode: options.exitCode === undefined ? undefined : Number(options.exitCode), cwd }, 10, (await env.shared.get())?.remote);
+      const suggestions = await suggestAndRemember(
+        env.store(),
+        {
+          events,
+          command: options.command,
+          output: normalizeText(text),
+          exitCode: options.exitCode === undefined ? undefined : Number(options.exitCode),
+          cwd,
+        },
+        10,
+        (await env.shared.get())?.remote,
+      );
       if (out.json) out.printJson(suggestions.map(suggestionToJson));
       else if (suggestions.length === 0) out.line('heal: no suggestion for this failure');
       else suggestions.forEach((s, i) => printSuggestion(out, s, i === 0 ? 'best' : `#${i + 1}`));

@@ -21,6 +21,11 @@ export function register(program: Command, env: CliEnv): void {
           throw e;
         });
       if (out.json) out.printJson({ fingerprint: pattern.fingerprint, quarantined: false });
-      else out.line(was === false ? `${pattern.fingerprint} was not quarantined; nothing changed.` : `${pattern.fingerprint} is no longer quarantined.`);
+      else
+        out.line(
+          was === false
+            ? `${pattern.fingerprint} was not quarantined; nothing changed.`
+            : `${pattern.fingerprint} is no longer quarantined.`,
+        );
     });
 }

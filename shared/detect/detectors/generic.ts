@@ -4,8 +4,12 @@ import { Category } from '../categories';
 
 const GENERIC = /^(?:\[?(?:ERROR|FATAL)\]?:?|error:|Error:|fatal:|E:) (.{3,})$/;
 
-export const genericDetector = lineDetector('generic', /^(?:\[?(?:ERROR|FATAL)\]?|error|Error|fatal):? |^E: /, (line): Found | null | undefined => {
-  const m = GENERIC.exec(line.trimEnd());
-  if (!m || /^\d+ errors?\b/.test(m[1])) return undefined;
-  return { tool: 'generic', category: Category.generic, severity: 'error', message: m[1].trim() };
-});
+export const genericDetector = lineDetector(
+  'generic',
+  /^(?:\[?(?:ERROR|FATAL)\]?|error|Error|fatal):? |^E: /,
+  (line): Found | null | undefined => {
+    const m = GENERIC.exec(line.trimEnd());
+    if (!m || /^\d+ errors?\b/.test(m[1])) return undefined;
+    return { tool: 'generic', category: Category.generic, severity: 'error', message: m[1].trim() };
+  },
+);

@@ -34,7 +34,17 @@ export const pytestDetector: Detector = {
           return true;
         }
         if ((m = COLLECT.exec(line))) {
-          emit({ tool: 'pytest', category: Category.testFailure, severity: 'error', message: line, file: m[1], data: { kind: 'collection' }, context: [line], startLine: lineNo, endLine: lineNo });
+          emit({
+            tool: 'pytest',
+            category: Category.testFailure,
+            severity: 'error',
+            message: line,
+            file: m[1],
+            data: { kind: 'collection' },
+            context: [line],
+            startLine: lineNo,
+            endLine: lineNo,
+          });
           return true;
         }
         if ((m = SUMMARY.exec(line))) {
@@ -46,10 +56,17 @@ export const pytestDetector: Detector = {
             tool: 'pytest',
             category: fixture ? Category.fixtureNotFound : Category.testFailure,
             severity: 'error',
-            message: fixture ? `${test}: fixture '${fixture}' not found` : `${test}: ${detail ?? (kind === 'ERROR' ? 'error' : 'failed')}`,
+            message: fixture
+              ? `${test}: fixture '${fixture}' not found`
+              : `${test}: ${detail ?? (kind === 'ERROR' ? 'error' : 'failed')}`,
             file: atFile ?? file,
             line: at?.line,
-            data: { test, suite: file, ...(fixture ? { fixture } : {}), ...(kind === 'ERROR' ? { kind: 'error' } : {}) },
+            data: {
+              test,
+              suite: file,
+              ...(fixture ? { fixture } : {}),
+              ...(kind === 'ERROR' ? { kind: 'error' } : {}),
+            },
             context: [line],
             startLine: lineNo,
             endLine: lineNo,

@@ -24,7 +24,13 @@ function firstText(lines: string[]): string {
   return lines.map((l) => l.trim()).find((l) => l.length > 0) ?? '';
 }
 
-function testFailure(tool: string, test: string, message: string, where: { file?: string; line?: number; column?: number }, fallbackFile?: string): Found {
+function testFailure(
+  tool: string,
+  test: string,
+  message: string,
+  where: { file?: string; line?: number; column?: number },
+  fallbackFile?: string,
+): Found {
   const parts = test.split(/ › | > /);
   return {
     tool,

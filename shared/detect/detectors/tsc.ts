@@ -53,5 +53,11 @@ export const tscDetector = lineDetector('tsc', / TS\d+: /, (line): Found | null 
   }
   const g = GLOBAL.exec(line);
   if (!g) return undefined;
-  return { tool: 'tsc', category: CATEGORIES[g[2]] ?? `TS${g[2]}`, severity: g[1] === 'warning' ? 'warning' : 'error', message: `TS${g[2]}: ${g[3]}`, data: dataOf(g[2], g[3]) };
+  return {
+    tool: 'tsc',
+    category: CATEGORIES[g[2]] ?? `TS${g[2]}`,
+    severity: g[1] === 'warning' ? 'warning' : 'error',
+    message: `TS${g[2]}: ${g[3]}`,
+    data: dataOf(g[2], g[3]),
+  };
 });
