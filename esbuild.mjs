@@ -45,6 +45,8 @@ const builds = [
     define: {},
   },
   { ...common, entryPoints: { cliMain: 'client/cli/main.ts' }, outdir: 'dist' },
+  // backfill's scan threads: the scanner and its detectors only.
+  { ...common, entryPoints: { scanWorker: 'shared/backfill/scanWorkerEntry.ts' }, outdir: 'dist' },
   // supabase-js and ws, loaded by the CLI and the server only when a shared memory is configured.
   { ...common, entryPoints: { supabaseClient: 'shared/remote/supabaseClientEntry.ts' }, outdir: 'dist', external: [] },
 ];

@@ -24,15 +24,21 @@ export function cliPath(): Promise<string> {
       external: ['@supabase/supabase-js', 'ws'],
       banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
     });
-    await build({
-      entryPoints: [path.resolve(__dirname, '../shared/remote/supabaseClientEntry.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: path.join(path.dirname(outfile), 'supabaseClient.js'),
-      logLevel: 'error',
-    });
+    // Beside it, as in dist/: the supabase-js bundle and backfill's scan worker.
+    const beside = {
+      supabaseClient: '../shared/remote/supabaseClientEntry.ts',
+      scanWorker: '../shared/backfill/scanWorkerEntry.ts',
+    };
+    for (const [name, entry] of Object.entries(beside))
+      await build({
+        entryPoints: [path.resolve(__dirname, entry)],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        outfile: path.join(path.dirname(outfile), `${name}.js`),
+        logLevel: 'error',
+      });
     return outfile;
   })();
   return bundled;

@@ -1,7 +1,6 @@
 // `heal`: the headless CLI. Uses only the engine (shared/).
 import { Command, CommanderError } from 'commander';
 import { LocalStore } from '../../shared/store/localStore';
-import { isScanWorker, runScanWorker } from '../../shared/backfill/scanWorkers';
 import { StoreError } from '../../shared/store/errors';
 import { recordCrash } from '../../shared/report/incidents';
 import { CliError, ExitCode, Output, type GlobalOptions } from './output';
@@ -130,8 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (isScanWorker()) runScanWorker();
-else if (require.main === module) {
+if (require.main === module) {
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

@@ -194,7 +194,7 @@ export async function plan(
 
 export interface BackfillOptions {
   onProgress?: (p: BackfillProgress) => void;
-  /** Scan files in this many worker threads running `workerFile` (the current bundle); otherwise in this thread. */
+  /** Scan files in this many worker threads running `workerFile` (see ScanPool); otherwise in this thread. */
   workers?: number;
   workerFile?: string;
   /** Called inside the write that records a file's events (the shared memory queues them there). */

@@ -1,13 +1,11 @@
 // Scanning log files in parallel: worker threads each scan whole files (a file is never split, so a multi-line
 // error never straddles two workers) and post the events back; the caller records them one file at a time.
-// The worker runs the same bundle as its parent (`file`), which calls `runScanWorker()` when started as one.
+// A worker runs `file`, a bundle that calls `runScanWorker()` (dist/scanWorker.js, from scanWorkerEntry.ts).
 import { createReadStream } from 'node:fs';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort } from 'node:worker_threads';
 import type { ErrorEvent } from '../detect/detector';
 import { looksLikeJUnit, scanJUnit } from '../detect/junit';
 import { scanStream } from '../detect/scanner';
-
-const ROLE = 'heal-scan-worker';
 
 export interface ScanJob {
   file: string;
@@ -25,11 +23,6 @@ export async function scanLogFile(job: ScanJob, onBytes?: (n: number) => void): 
   return looksLikeJUnit(job.file, job.head) ? scanJUnit(stream) : (await scanStream(stream)).events;
 }
 
-/** True in a thread started by `ScanPool`; the bundle's entry then calls `runScanWorker()` instead of its main. */
-export function isScanWorker(): boolean {
-  return !isMainThread && (workerData as { role?: string } | undefined)?.role === ROLE;
-}
-
 export function runScanWorker(): void {
   parentPort!.on('message', async (job: ScanJob & { id: number }) => {
     try {
@@ -41,7 +34,7 @@ export function runScanWorker(): void {
   });
 }
 
-/** A small pool of scan workers running `file` (the current bundle). */
+/** A small pool of scan workers, each running `file`. */
 export class ScanPool {
   private readonly workers: Worker[];
   private next = 0;
@@ -54,8 +47,7 @@ export class ScanPool {
     this.workers = Array.from({ length: size }, () => {
       // Scanning allocates many short-lived strings: a small young generation keeps each thread's memory low.
       const w = new Worker(file, {
-        workerData: { role: ROLE },
-        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
+        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 96 },
       });
       w.on('message', (m: { id: number; bytes?: number; events?: ErrorEvent[]; error?: string }) => {
         const p = this.pending.get(m.id);

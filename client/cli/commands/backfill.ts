@@ -80,7 +80,7 @@ export function register(program: Command, env: CliEnv): void {
         onProgress: (p) => bar?.update(Math.floor(p.bytes / (1 << 20)), { file: path.basename(p.file) }),
         // Files are scanned in worker threads running this same bundle (see main.ts).
         workers: Math.max(1, Math.min(4, availableParallelism())),
-        workerFile: __filename,
+        workerFile: path.join(__dirname, 'scanWorker.js'),
       }).finally(() => bar?.stop());
       if (shared) await env.shared.sync();
       const seconds = (Date.now() - started) / 1000;
