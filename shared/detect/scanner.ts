@@ -23,6 +23,8 @@ export interface ScanOptions {
   collect?: boolean;
   /** Feed every line to the detectors, without the prefilter (the reference the prefilter is tested against). */
   exhaustive?: boolean;
+  /** Output up to this many bytes is fed line by line, the rest goes through the prefilter (default 128 KiB). */
+  prefilterAfter?: number;
 }
 
 export interface ScanResult {
@@ -60,6 +62,11 @@ const LONG_LINE = Math.floor(MAX_LINE_BYTES / 3);
 
 /** A window at least this large fits the trigger fingerprints to the output, from its first TUNE_SAMPLE bytes. */
 const TUNE_AFTER = 64 << 10;
+/**
+ * Output up to this size is fed line by line: compiling the prefilter takes longer than scanning that (~35 ms, once
+ * per process), and most command output is smaller.
+ */
+const PREFILTER_AFTER = 128 << 10;
 const TUNE_SAMPLE = 64 << 10;
 
 const compiled = new Map<string, TriggerSet>();
@@ -92,10 +99,14 @@ function lineText(buf: Buffer, start: number, end: number): string {
 export class Scan {
   private readonly detectors: Detector[];
   private readonly sessions: DetectorSession[];
-  private triggers: TriggerSet;
+  /** Compiled when the output outgrows prefilterAfter (once per process for the same detectors). */
+  private triggers: TriggerSet | undefined;
   /** Whether the triggers' fingerprints were fitted to this output yet (on its first large window). */
   private tuned = false;
-  private readonly exhaustive: boolean;
+  private exhaustive: boolean;
+  /** Bytes fed line by line before the prefilter took over, and how many that may be. */
+  private fedAll = 0;
+  private readonly prefilterAfter: number;
   private readonly events: ErrorEvent[] = [];
   /** Per session: whether it was open (and so already fed) for the current line. */
   private readonly sawLine: boolean[] = [];
@@ -114,8 +125,8 @@ export class Scan {
       if (options.collect !== false) this.events.push(event);
     };
     this.sessions = this.detectors.map((d) => d.start(emit, options.context ?? {}));
-    this.triggers = triggersOf(this.detectors);
-    this.exhaustive = options.exhaustive === true || this.triggers.feedAll;
+    this.exhaustive = options.exhaustive === true;
+    this.prefilterAfter = options.prefilterAfter ?? PREFILTER_AFTER;
   }
 
   /** Whether a detector is inside a block (then every line goes to it); sessions change only when fed. */
@@ -146,13 +157,28 @@ export class Scan {
     }
   }
 
-  /** Processes buf[start, end), which ends with a newline, a window at a time. */
+  /**
+   * Processes buf[start, end), which ends with a newline: the first prefilterAfter bytes of output line by line,
+   * the rest a window at a time through the prefilter (both feed the detectors the same).
+   */
   private region(buf: Buffer, start: number, end: number): void {
     while (start < end) {
+      if (this.exhaustive || this.fedAll < this.prefilterAfter) {
+        const left = this.prefilterAfter - this.fedAll;
+        const stop = this.exhaustive || end - start <= left ? end : buf.indexOf(10, start + left - 1) + 1;
+        this.feedAll(buf, start, stop);
+        this.fedAll += stop - start;
+        start = stop;
+        continue;
+      }
+      this.triggers ??= triggersOf(this.detectors);
+      if (this.triggers.feedAll) {
+        this.exhaustive = true;
+        continue;
+      }
       // Lines are at most MAX_LINE_BYTES + 1 long (see longLine), so a window always holds a whole one.
       const stop = end - start <= WINDOW ? end : buf.lastIndexOf(10, start + WINDOW - 1) + 1;
-      if (this.exhaustive) this.feedAll(buf, start, stop);
-      else this.window(buf, start, stop);
+      this.window(buf, start, stop, this.triggers);
       start = stop;
     }
   }
@@ -173,13 +199,13 @@ export class Scan {
    * One window: finds the lines that may match a trigger (marks), then feeds those, and every line while a detector
    * is inside a block. The kernel is released before feeding, so a scan started from a detector callback is fine.
    */
-  private window(buf: Buffer, start: number, end: number): void {
+  private window(buf: Buffer, start: number, end: number, triggers: TriggerSet): void {
     const len = end - start;
     const kernel = acquireKernel();
     let count: number;
     try {
       kernel.ensure(len);
-      kernel.load(this.triggers.tables);
+      kernel.load(triggers.tables);
       const L = kernel.layout;
       kernel.mem.set(buf.subarray(start, end), L.raw);
       kernel.mem.fill(32, L.raw + len, L.raw + len + 32);
@@ -196,13 +222,13 @@ export class Scan {
       const text = cleaned ? L.clean : L.raw;
       const textLen = cleaned ? this.cleanWindow(kernel, len, count, n, exact) : len;
       if (!this.tuned && len >= TUNE_AFTER) {
-        this.triggers = this.triggers.tuned(kernel.mem.slice(text, text + Math.min(textLen, TUNE_SAMPLE)));
-        kernel.load(this.triggers.tables);
+        this.triggers = triggers = triggers.tuned(kernel.mem.slice(text, text + Math.min(textLen, TUNE_SAMPLE)));
+        kernel.load(triggers.tables);
         this.tuned = true;
       }
-      this.prefilter(kernel, text, textLen, cleaned ? L.nlClean : L.nlRaw, count, n, this.marks);
+      this.prefilter(kernel, triggers, text, textLen, cleaned ? L.nlClean : L.nlRaw, count, n, this.marks);
       this.newlines.set(kernel.i32.subarray(L.nlRaw >> 2, (L.nlRaw >> 2) + count));
-      for (const line of exact) this.prefilterExact(kernel, buf, start, line);
+      for (const line of exact) this.prefilterExact(kernel, triggers, buf, start, line);
     } finally {
       releaseKernel(kernel);
     }
@@ -265,7 +291,7 @@ export class Scan {
    * Prefilters one line the byte cleaner cannot clean exactly: its cleaned text as the detectors will get it, as
    * UTF-8, goes through the same checks as a one-line window (in the raw area, free by now).
    */
-  private prefilterExact(kernel: Kernel, buf: Buffer, start: number, line: number): void {
+  private prefilterExact(kernel: Kernel, triggers: TriggerSet, buf: Buffer, start: number, line: number): void {
     const s = start + (line === 0 ? 0 : this.newlines[line - 1] + 1);
     const bytes = Buffer.from(lineText(buf, s, start + this.newlines[line]), 'utf8');
     kernel.ensure(bytes.length + 1);
@@ -275,7 +301,7 @@ export class Scan {
     kernel.mem.fill(32, L.raw + bytes.length + 1, L.raw + bytes.length + 33);
     const [, specialBytes] = kernel.classify(L.raw, bytes.length + 1, L.nlRaw, L.special);
     const n = kernel.dispatch(L.nlRaw, 1, L.raw, L.out, L.special, specialBytes, bytes.length + 1);
-    this.prefilter(kernel, L.raw, bytes.length + 1, L.nlRaw, 1, n, this.marks.subarray(line, line + 1));
+    this.prefilter(kernel, triggers, L.raw, bytes.length + 1, L.nlRaw, 1, n, this.marks.subarray(line, line + 1));
   }
 
   /**
@@ -284,6 +310,7 @@ export class Scan {
    */
   private prefilter(
     kernel: Kernel,
+    T: TriggerSet,
     text: number,
     len: number,
     nl: number,
@@ -292,7 +319,6 @@ export class Scan {
     marks: Uint8Array,
   ): void {
     const { mem, i32, layout: L } = kernel;
-    const T = this.triggers;
     const nlAt = nl >> 2;
     const view = Buffer.from(mem.buffer, mem.byteOffset, mem.byteLength) as Buffer & {
       latin1Slice(start: number, end: number): string;

@@ -29,13 +29,19 @@ function scan(input: Buffer, options: ScanOptions = {}, pieces: number[] = []) {
   return { ...result, events: result.events.map((e) => JSON.stringify(e)) };
 }
 
-/** Scans with the prefilter and without; both must agree exactly (events, lines, bytes). */
+/**
+ * Scans without the prefilter, with it from the first byte, and with it from halfway (the scanner feeds small
+ * output line by line and switches to the prefilter as it grows); all must agree exactly (events, lines, bytes).
+ */
 function expectSame(input: Buffer, label: string, options: ScanOptions = {}, pieces: number[] = []) {
   const reference = scan(input, { ...options, exhaustive: true });
-  const fast = scan(input, options, pieces);
-  expect(fast.lines, `${label}: lines`).toBe(reference.lines);
-  expect(fast.bytes, `${label}: bytes`).toBe(reference.bytes);
-  expect(fast.events, `${label}: events`).toEqual(reference.events);
+  for (const prefilterAfter of [0, input.length >> 1]) {
+    const fast = scan(input, { prefilterAfter, ...options }, pieces);
+    const name = `${label} (prefilter after ${prefilterAfter} bytes)`;
+    expect(fast.lines, `${name}: lines`).toBe(reference.lines);
+    expect(fast.bytes, `${name}: bytes`).toBe(reference.bytes);
+    expect(fast.events, `${name}: events`).toEqual(reference.events);
+  }
   return reference;
 }
 
