@@ -1,8 +1,7 @@
 // The embedded store: one lowdb JSON document, atomic writes (temp + rename), a cross-process lock,
 // and a re-read under the lock before every write, so concurrent writers never lose records.
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import * as lockfile from 'proper-lockfile';
 import { emptyStore, storeDataSchema, type StoreData } from './schema';
@@ -43,14 +42,12 @@ function parseDocument(text: string): StoreData {
 
 export class LocalStore {
   readonly file: string;
-  private readonly db: Low<StoreData>;
+  /** lowdb's file adapter: every read parses the file afresh, every write is atomic (temp + rename). */
+  private readonly adapter: DataFile<StoreData>;
 
   constructor(readonly dir: string) {
     this.file = path.join(dir, STORE_FILE);
-    this.db = new Low(
-      new DataFile<StoreData>(this.file, { parse: parseDocument, stringify: (d) => JSON.stringify(d) }),
-      emptyStore(),
-    );
+    this.adapter = new DataFile<StoreData>(this.file, { parse: parseDocument, stringify: (d) => JSON.stringify(d) });
   }
 
   /** Opens the store for the CLI's options (see resolveStoreDir). */
@@ -62,18 +59,19 @@ export class LocalStore {
     return path.join(this.dir, 'backups');
   }
 
+  /** A fresh, validated copy of the document (nobody else holds it). */
   private async load(): Promise<StoreData> {
     try {
-      await this.db.read();
+      return (await this.adapter.read()) ?? emptyStore();
     } catch (e) {
       if (e instanceof InvalidDocument) {
         const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
         await copyFile(this.file, backup).catch(() => undefined);
         throw new StoreCorruptError(this.file, backup, e.message);
       }
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw this.folderError(e);
       throw new StoreError(`Cannot read the Heal store ${this.file}: ${(e as Error).message}`, { cause: e });
     }
-    return this.db.data;
   }
 
   /** Why the store folder cannot hold the store, for an error from creating or reading in it. */
@@ -89,14 +87,8 @@ export class LocalStore {
   }
 
   /** A validated snapshot of the document (no lock; never blocks writers). */
-  async read(): Promise<StoreData> {
-    try {
-      await stat(this.file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw this.folderError(e);
-      return emptyStore();
-    }
-    return structuredClone(await this.load());
+  read(): Promise<StoreData> {
+    return this.load();
   }
 
   /** Runs `mutate` on the freshest document under the cross-process lock and writes the result atomically. */
@@ -121,7 +113,7 @@ export class LocalStore {
     try {
       const data = await this.load();
       const result = await mutate(data);
-      await this.db.write();
+      await this.adapter.write(data);
       return result;
     } finally {
       await release().catch(() => undefined);
