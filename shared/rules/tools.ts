@@ -1,5 +1,6 @@
 // Command lines of particular tools that fail in well-known ways.
 import { programIndex, replaceWord } from '../corrections/commandLine';
+import { closestCommands } from '../corrections/executables';
 import { replace, type Rule } from './rule';
 
 const precondition: Rule = {
@@ -236,6 +237,107 @@ const scriptWithoutInterpreter: Rule = {
   },
 };
 
+const loginFirst: Rule = {
+  id: 'tools.login-first',
+  propose(input) {
+    if (!input.program) return [];
+    // The tool names its login command: `Please run 'az login'`, "run `gh auth login`".
+    const named = /\b(?:run|use|try):?\s+[`'"]?([\w.-]+(?: auth)? login)\b/i.exec(input.output);
+    if (named) return [replace(`${named[1]} && ${input.command}`, 'The tool says to log in first.', 0.85)];
+    if (!/\bnot (?:authenticated|logged in)\b|session (?:has )?expired|\b(?:please|must) log ?in\b/i.test(input.output))
+      return [];
+    return [
+      replace(
+        `${input.program} login && ${input.command}`,
+        `${input.program} says you are not logged in (or the session expired); log in, then run it again.`,
+        0.75,
+      ),
+    ];
+  },
+};
+
+const herokuApp: Rule = {
+  id: 'tools.heroku-app',
+  programs: ['heroku'],
+  propose(input) {
+    if (!/Multiple apps in git remotes/.test(input.output)) return [];
+    // "▸    myapp (heroku)" under "Heroku remotes in repo:"
+    const apps = [...input.output.matchAll(/^\W*([\w-]+) \([\w-]+\)\s*$/gm)].map((m) => m[1]);
+    return apps.map((app, i) =>
+      replace(
+        `${input.command} --app ${app}`,
+        `This repository has several Heroku apps; name one (${app}).`,
+        0.8 - i * 0.05,
+      ),
+    );
+  },
+};
+
+/** adb's commands (platform-tools 35); for one it does not know adb says so, or (before 1.0.40) prints its usage. */
+const ADB_COMMANDS = [
+  'devices',
+  'connect',
+  'disconnect',
+  'pair',
+  'forward',
+  'reverse',
+  'mdns',
+  'push',
+  'pull',
+  'sync',
+  'shell',
+  'emu',
+  'install',
+  'install-multiple',
+  'install-multi-package',
+  'uninstall',
+  'bugreport',
+  'jdwp',
+  'logcat',
+  'disable-verity',
+  'enable-verity',
+  'keygen',
+  'wait-for-device',
+  'get-state',
+  'get-serialno',
+  'get-devpath',
+  'remount',
+  'reboot',
+  'sideload',
+  'root',
+  'unroot',
+  'usb',
+  'tcpip',
+  'start-server',
+  'kill-server',
+  'reconnect',
+  'attach',
+  'detach',
+  'backup',
+  'restore',
+  'help',
+  'version',
+  'features',
+  'host-features',
+];
+
+const adbCommand: Rule = {
+  id: 'tools.adb-command',
+  programs: ['adb'],
+  propose(input) {
+    if (!/^adb: unknown command |^\s*Android Debug Bridge version/m.test(input.output)) return [];
+    const words = input.line.plain;
+    let i = programIndex(input.line) + 1;
+    // Global options, those with a value (-s SERIAL, -t ID, -H HOST, -P PORT, -L SOCKET) skipping it.
+    while (i < words.length && words[i].startsWith('-')) i += /^-[stHPL]$/.test(words[i]) ? 2 : 1;
+    const typed = words[i];
+    if (!typed || ADB_COMMANDS.includes(typed)) return [];
+    return closestCommands(typed, ADB_COMMANDS).map(({ name }, k) =>
+      replace(replaceWord(input.line, i, name), `adb has no command ${typed}; ${name} is the closest.`, 0.85 - k * 0.1),
+    );
+  },
+};
+
 export const toolRules: Rule[] = [
   precondition,
   systemctlOrder,
@@ -248,4 +350,7 @@ export const toolRules: Rule[] = [
   lsHidden,
   proveRecursive,
   scriptWithoutInterpreter,
+  loginFirst,
+  herokuApp,
+  adbCommand,
 ];

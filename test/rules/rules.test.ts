@@ -154,6 +154,18 @@ describe('rules on real tool output', () => {
     expect(found.find((s) => s.fix.command?.startsWith('sudo'))?.safety).toBe('dangerous');
   });
 
+  it('adb: a misspelled command is corrected past the global options', async () => {
+    const [s] = await top(fixture('tools/adb-unknown-command.txt'), 'adb -P 666 pulll /sdcard/x');
+    expect(s).toMatchObject({ provenance: 'rule:tools.adb-command', fix: { command: 'adb -P 666 pull /sdcard/x' } });
+  });
+
+  it('a tool that says to log in first gets its own login command before the re-run', async () => {
+    const [s] = await top(fixture('tools/gh-not-logged-in.txt'), 'gh pr list');
+    expect(s).toMatchObject({ provenance: 'rule:tools.login-first', fix: { command: 'gh auth login && gh pr list' } });
+    const other = await top('Error: could not find a required file.\n', 'gh pr list');
+    expect(other.map((x) => x.provenance)).not.toContain('rule:tools.login-first');
+  });
+
   it('there are at least 60 rules, with unique ids', () => {
     expect(builtinRules.length).toBeGreaterThanOrEqual(60);
     expect(new Set(builtinRules.map((r) => r.id)).size).toBe(builtinRules.length);
