@@ -3,43 +3,39 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 let bundled: Promise<string> | undefined;
+
+/** Bundles `entry` (relative to the repository) into `outfile` as esbuild.mjs bundles for Node. */
+export async function bundle(entry: string, outfile: string, options: BuildOptions = {}): Promise<void> {
+  await build({
+    entryPoints: [path.resolve(__dirname, '..', entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+    ...options,
+    define: { 'import.meta.url': 'importMetaUrl', ...options.define },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
+}
 
 /** Bundles client/cli/main.ts into a temporary file (like dist/cli.js) and returns its path. */
 export function cliPath(): Promise<string> {
   bundled ??= (async () => {
-    const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'heal-cli-')), 'cli.js');
-    await build({
-      entryPoints: [path.resolve(__dirname, '../client/cli/main.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile,
-      logLevel: 'error',
-      // As shipped: supabase-js and ws in a file of their own next to the CLI (see esbuild.mjs).
-      define: { 'import.meta.url': 'importMetaUrl', HEAL_SPLIT_CLIENT: 'true' },
+    const dir = mkdtempSync(path.join(tmpdir(), 'heal-cli-'));
+    // As shipped: supabase-js and ws in a file of their own next to the CLI (see esbuild.mjs)…
+    await bundle('client/cli/main.ts', path.join(dir, 'cli.js'), {
+      define: { HEAL_SPLIT_CLIENT: 'true' },
       external: ['@supabase/supabase-js', 'ws'],
-      banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
     });
-    // Beside it, as in dist/: the supabase-js bundle and backfill's scan worker.
-    const beside = {
-      supabaseClient: '../shared/remote/supabaseClientEntry.ts',
-      scanWorker: '../shared/backfill/scanWorkerEntry.ts',
-    };
-    for (const [name, entry] of Object.entries(beside))
-      await build({
-        entryPoints: [path.resolve(__dirname, entry)],
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        outfile: path.join(path.dirname(outfile), `${name}.js`),
-        logLevel: 'error',
-      });
-    return outfile;
+    // … and beside it, as in dist/, that bundle and backfill's scan worker.
+    await bundle('shared/remote/supabaseClientEntry.ts', path.join(dir, 'supabaseClient.js'));
+    await bundle('shared/backfill/scanWorkerEntry.ts', path.join(dir, 'scanWorker.js'));
+    return path.join(dir, 'cli.js');
   })();
   return bundled;
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { bundle } from '../cliHarness';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../shared/store/localStore';
 import { written } from './writtenSection';
@@ -12,14 +12,7 @@ let writer: string;
 beforeAll(async () => {
   const out = mkdtempSync(path.join(tmpdir(), 'heal-writer-'));
   writer = path.join(out, 'storeWriter.js');
-  await build({
-    entryPoints: [path.join(__dirname, 'storeWriter.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: writer,
-    logLevel: 'error',
-  });
+  await bundle('test/reliability/storeWriter.ts', writer);
 });
 
 interface Child {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundle } from '../cliHarness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMessageConnection,
@@ -33,17 +33,7 @@ const waiters: Array<() => void> = [];
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'heal-ls-'));
   const outfile = path.join(dir, 'server.js');
-  await build({
-    entryPoints: [path.resolve(__dirname, '../../server/server.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    logLevel: 'error',
-    define: { 'import.meta.url': 'importMetaUrl', HEAL_VERSION: '"test"' },
-    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-  });
+  await bundle('server/server.ts', outfile, { define: { HEAL_VERSION: '"test"' } });
   ws = path.join(dir, 'ws');
   other = path.join(dir, 'other');
   for (const root of [ws, other]) {
