@@ -9,6 +9,12 @@ export interface Fingerprints {
 // Order matters: specific shapes first, so a UUID is not half-eaten as hex or a number.
 const RULES: Array<[RegExp, string]> = [
   [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<ts>'],
+  // Dates in words: `Sun Jul 24`, `Dec  4, 2026`, `Fri, 04 Dec 2026`, `24-Jul-2005` (the time and year that follow
+  // are taken by the rules below).
+  [
+    /\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? +\d{1,2}\b(?:,? +\d{4}\b)?|\d{1,2}[ -](?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*[ -]\d{4}\b)/g,
+    '<date>',
+  ],
   [/\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>'],
   [/\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g, '<uuid>'],
   [/\b0x[0-9a-fA-F]+\b/g, '<addr>'],

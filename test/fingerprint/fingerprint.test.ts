@@ -25,6 +25,10 @@ const same: Array<[string, string]> = [
     'checksum mismatch for commit 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
   ],
   ['Invalid user alice from 10.0.0.1 port 5022', 'Invalid user deploy-2 from 192.168.1.9 port 41000'],
+  ['Sun Jul 24 02:38:21 2005 connection refused by peer', 'Mon Aug  1 13:05:09 2005 connection refused by peer'],
+  ['Fri, 04 Dec 2026 19:49:10 GMT: request failed', 'Sat, 5 Dec 2026 01:02:03 GMT: request failed'],
+  ['cert expired on December 4, 2026 at 19:49:10', 'cert expired on January 12, 2027 at 03:04:05'],
+  ['backup of 24-Jul-2005 failed: disk full', 'backup of 3-Aug-2006 failed: disk full'],
   ['C:\\Users\\carol\\src\\app\\index.ts(3,13): error', 'D:\\work\\dave\\repo\\index.ts(40,2): error'],
 ];
 
