@@ -5,6 +5,7 @@
 // into a copy of the window, so every search below sees what the detectors would see. The trigger prefilter
 // (triggerSet.ts) then finds the few lines that may match a trigger; only those — and, while a detector is inside a
 // block, every line — are decoded as UTF-8 (invalid sequences replaced), cleaned and fed to the detectors.
+// The first PREFILTER_AFTER bytes skip all that and feed every line, which is cheaper for small output.
 import { isUtf8 } from 'node:buffer';
 import { cleanLine, MAX_LINE_BYTES, TRUNCATION_MARKER } from '../capture';
 import { fingerprintOf } from '../fingerprint';
@@ -62,12 +63,12 @@ const LONG_LINE = Math.floor(MAX_LINE_BYTES / 3);
 
 /** A window at least this large fits the trigger fingerprints to the output, from its first TUNE_SAMPLE bytes. */
 const TUNE_AFTER = 64 << 10;
+const TUNE_SAMPLE = 64 << 10;
 /**
  * Output up to this size is fed line by line: compiling the prefilter takes longer than scanning that (~35 ms, once
  * per process), and most command output is smaller.
  */
 const PREFILTER_AFTER = 128 << 10;
-const TUNE_SAMPLE = 64 << 10;
 
 const compiled = new Map<string, TriggerSet>();
 
