@@ -40,6 +40,12 @@ export async function triggerPattern() {
   return execFileSync(process.execPath, [triggersJs], { encoding: 'utf8' });
 }
 
+/** The median of some numbers. */
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 /** Runs a command, returns wall time, peak RSS (from /usr/bin/time when present) and stdout. */
 export function timed(cmd, args, capture = true) {
   return new Promise((resolve, reject) => {
