@@ -237,7 +237,11 @@ export async function backfill(
     const inFlight: Array<ReturnType<typeof scanStep>> = [];
     let started = 0;
     const startNext = () => {
-      if (started < steps.length) inFlight[started] = scanStep(steps[started++]);
+      if (started >= steps.length) return;
+      const scan = scanStep(steps[started++]);
+      // Awaited in order below; if an earlier one fails first, this one's failure must not go unhandled.
+      scan.catch(() => undefined);
+      inFlight.push(scan);
     };
     for (let i = 0; i < limit; i++) startNext();
     for (let i = 0; i < steps.length; i++) {

@@ -174,6 +174,16 @@ describe('heal backfill', () => {
     expect(total).toBe(await seen(fresh));
   }, 120_000);
 
+  it('a scan thread that cannot start fails the backfill with its error, nothing unhandled, nothing recorded', async () => {
+    const dir = repo();
+    for (let i = 0; i < 4; i++) writeFileSync(path.join(dir, `logs/run-${i}.log`), TSC);
+    const store = new LocalStore(path.join(dir, '.heal'));
+    await expect(
+      backfill(store, await findLogs([dir]), { workers: 2, workerFile: path.join(dir, 'no-such-worker.js') }),
+    ).rejects.toThrow(/no-such-worker\.js/);
+    expect(await seen(store)).toBe(0);
+  });
+
   it('--dry-run lists the plan and changes nothing; bad input is refused clearly', async () => {
     const dir = repo();
     const storeDir = path.join(dir, '.heal');

@@ -1,7 +1,7 @@
 // End-to-end scenarios in a real VS Code (see harness.mjs) on a copy of examples/ts-misspelled-name.
 // Screenshots of each end state go to test-output/e2e/.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   contextMenu,
@@ -71,6 +71,32 @@ await scenario(
   async () => statusItem().first().waitFor({ timeout: 60_000 }),
   async () => {
     if (!/Heal: 0/.test(await statusItem().first().innerText())) throw new Error('expected no open issues at start');
+  },
+);
+
+// The CLI as the VSIX installs it (the one the terminal's `heal` runs): backfill scans in worker threads, whose
+// bundle must have been packaged too.
+await scenario(
+  'installed-cli-backfills-in-threads',
+  async () => {},
+  async () => {
+    const installed = readdirSync(path.join(work, 'exts')).find((d) => d.startsWith('heal-dev.heal-'));
+    if (!installed) throw new Error('the extension is not installed');
+    const logs = path.join(work, 'logs');
+    const tsc = "src/a.ts(1,5): error TS2304: Cannot find name 'x'.\n";
+    mkdirSync(logs, { recursive: true });
+    for (let i = 0; i < 4; i++) writeFileSync(path.join(logs, `build-${i}.log`), tsc.repeat(i + 1));
+    const cli = path.join(work, 'exts', installed, 'dist/cli.js');
+    const run = spawnSync(
+      process.execPath,
+      [cli, '--store', path.join(work, 'cli-store'), 'backfill', logs, '--no-npm-logs', '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (run.status !== 0) throw new Error(`heal backfill exited ${run.status}: ${run.stderr}`);
+    const { events } = JSON.parse(run.stdout);
+    if (events !== 10) throw new Error(`expected 10 failures recorded, got ${events}`);
   },
 );
 
