@@ -235,10 +235,9 @@ export async function backfill(
     // At most one scan per worker (or one in all) in flight; results are recorded in file order.
     const limit = pool ? options.workers! : 1;
     const inFlight: Array<ReturnType<typeof scanStep>> = [];
-    let started = 0;
     const startNext = () => {
-      if (started >= steps.length) return;
-      const scan = scanStep(steps[started++]);
+      if (inFlight.length >= steps.length) return;
+      const scan = scanStep(steps[inFlight.length]);
       // Awaited in order below; if an earlier one fails first, this one's failure must not go unhandled.
       scan.catch(() => undefined);
       inFlight.push(scan);

@@ -16,11 +16,12 @@ export interface ScanJob {
 
 /** Scans one log file (from byte `from`) or JUnit report; `onBytes` is told how much was read. */
 export async function scanLogFile(job: ScanJob, onBytes?: (n: number) => void): Promise<ErrorEvent[]> {
-  const stream = looksLikeJUnit(job.file, job.head)
+  const junit = looksLikeJUnit(job.file, job.head);
+  const stream = junit
     ? createReadStream(job.file)
     : createReadStream(job.file, { start: job.from, highWaterMark: 512 << 10 });
   if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
-  return looksLikeJUnit(job.file, job.head) ? scanJUnit(stream) : (await scanStream(stream)).events;
+  return junit ? scanJUnit(stream) : (await scanStream(stream)).events;
 }
 
 export function runScanWorker(): void {

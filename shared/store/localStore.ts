@@ -59,8 +59,8 @@ export class LocalStore {
     return path.join(this.dir, 'backups');
   }
 
-  /** A fresh, validated copy of the document (nobody else holds it). */
-  private async load(): Promise<StoreData> {
+  /** A validated snapshot of the document, parsed afresh (nobody else holds it; no lock, never blocks writers). */
+  async read(): Promise<StoreData> {
     try {
       return (await this.adapter.read()) ?? emptyStore();
     } catch (e) {
@@ -86,11 +86,6 @@ export class LocalStore {
     return new StoreError(`Cannot use ${this.dir} as the Heal store: ${why}`, { cause: e });
   }
 
-  /** A validated snapshot of the document (no lock; never blocks writers). */
-  read(): Promise<StoreData> {
-    return this.load();
-  }
-
   /** Runs `mutate` on the freshest document under the cross-process lock and writes the result atomically. */
   async update<T>(mutate: (data: StoreData) => T | Promise<T>): Promise<T> {
     await mkdir(this.dir, { recursive: true }).catch((e: unknown) => {
@@ -111,7 +106,7 @@ export class LocalStore {
       );
     }
     try {
-      const data = await this.load();
+      const data = await this.read();
       const result = await mutate(data);
       await this.adapter.write(data);
       return result;

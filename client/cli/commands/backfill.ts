@@ -78,7 +78,7 @@ export function register(program: Command, env: CliEnv): void {
       const result = await backfill(store, files, {
         onRecorded: shared ? (data, events, at) => shared.queueRun(data, events, at, true) : undefined,
         onProgress: (p) => bar?.update(Math.floor(p.bytes / (1 << 20)), { file: path.basename(p.file) }),
-        // Files are scanned in worker threads running this same bundle (see main.ts).
+        // Files are scanned in worker threads running dist/scanWorker.js (see scanWorkerEntry.ts).
         workers: Math.max(1, Math.min(4, availableParallelism())),
         workerFile: path.join(__dirname, 'scanWorker.js'),
       }).finally(() => bar?.stop());
